@@ -1,0 +1,50 @@
+# Two commands on a fresh machine:  make demo   |   make test
+# Everything they need (Debian packages, uv, the locked Python environment) is installed from here.
+
+SHELL := /bin/bash
+PYTHON ?= python3
+UV_VERSION := 0.13.9
+VENV := .venv
+UV := $(shell command -v uv 2>/dev/null)
+STAMP := $(VENV)/.installed
+
+# Debian packages the pipeline needs at run time: OCR (Tesseract + Vietnamese), poppler (pdftotext/pdftoppm
+# for the benchmark and the scan renderer), fonts with Vietnamese glyphs for the fixture builder, antiword for
+# legacy Word .doc attachments.
+APT_PACKAGES := tesseract-ocr tesseract-ocr-vie poppler-utils fonts-dejavu-core antiword
+
+.PHONY: setup system-deps python-deps demo test lint bench eval simulate clean-demo
+
+setup: system-deps python-deps
+
+system-deps:
+	@./scripts/install-system-deps.sh $(APT_PACKAGES)
+
+python-deps: $(STAMP)
+
+$(STAMP): pyproject.toml uv.lock
+	@if [ -z "$(UV)" ]; then $(PYTHON) -m pip install --quiet "uv==$(UV_VERSION)"; fi
+	uv sync --frozen --python 3.11
+	@touch $(STAMP)
+
+demo: setup
+	$(VENV)/bin/directives demo
+
+test: setup
+	$(VENV)/bin/pytest -q
+
+lint: python-deps
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+bench: setup
+	$(VENV)/bin/python benchmarks/pdf_speed.py
+
+eval: setup
+	$(VENV)/bin/directives eval
+
+simulate: setup
+	$(VENV)/bin/directives simulate
+
+clean-demo:
+	rm -rf var

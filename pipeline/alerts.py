@@ -1,0 +1,37 @@
+"""Telling a data engineer that a portal run failed, and why.
+
+The message names the portal, the stage and the error; "no documents found" gets its own wording because it
+almost always means the portal changed its markup. A webhook (DIRECTIVES_ALERT_WEBHOOK, e.g. a chat
+incoming-webhook URL) receives it as JSON; without one the alert goes to the log only.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+
+import requests
+
+log = logging.getLogger("directives.alerts")
+
+
+def failure_message(portal_id: str, stage: str, error: BaseException | str | None, run_id: str | None) -> str:
+    text = str(error) if error else "unknown error"
+    hint = ""
+    if "found no documents" in text:
+        hint = " The portal's listing returned nothing: check its markup with `directives discover`."
+    return f"[directives] {portal_id}: stage {stage} failed in run {run_id}: {text}.{hint}"
+
+
+def send_alert(message: str, webhook: str | None = None) -> bool:
+    log.error(message)
+    webhook = webhook or os.environ.get("DIRECTIVES_ALERT_WEBHOOK")
+    if not webhook:
+        return False
+    try:
+        requests.post(webhook, json={"text": message}, timeout=10).raise_for_status()
+    except requests.RequestException as exc:
+        # An alert channel that is down must not hide the original failure.
+        log.error("alert webhook failed: %s", exc)
+        return False
+    return True

@@ -1,0 +1,117 @@
+"""Everything one stage of one portal run needs: settings, the portal, the run id, storage and the warehouse.
+
+Connections open lazily, so building a context is cheap (the DAG file builds none at parse time).
+"""
+
+from __future__ import annotations
+
+import json
+from contextlib import contextmanager
+from datetime import datetime
+from functools import cached_property
+from typing import Any
+
+from pipeline.settings import Settings
+from scrapers.http import FetchError, FetchResult, PoliteSession
+from scrapers.models import DocumentRef
+from scrapers.registry import Portal
+
+
+class PipelineContext:
+    def __init__(self, settings: Settings, portal: Portal, run_id: str):
+        self.settings = settings
+        self.portal = portal
+        self.run_id = run_id
+
+    @cached_property
+    def store(self):
+        from warehouse.objectstore import ObjectStore
+
+        s3 = self.settings.s3
+        store = ObjectStore(s3.endpoint, s3.access_key, s3.secret_key, s3.bucket, secure=s3.secure)
+        store.ensure_bucket()
+        return store
+
+    @cached_property
+    def warehouse(self):
+        from warehouse.db import Warehouse
+
+        wh = Warehouse.connect(self.settings.warehouse_url)
+        wh.migrate()
+        return wh
+
+    def close(self) -> None:
+        if "warehouse" in self.__dict__:
+            self.warehouse.close()
+
+    @contextmanager
+    def http_session(self, log_fetches: bool = False):
+        session = PoliteSession.for_portal(
+            self.portal,
+            limits=self.settings.fetch_limits,
+            on_fetch=self._log_fetch if log_fetches else None,
+            respect_robots=self.settings.respect_robots,
+        )
+        try:
+            yield session
+        finally:
+            session.close()
+
+    def _log_fetch(self, result: FetchResult | None, url: str, error: Exception | None) -> None:
+        self.warehouse.log_fetch(
+            run_id=self.run_id,
+            portal_id=self.portal.id,
+            url=url,
+            status=result.status if result else getattr(error, "status", None),
+            sha256=result.sha256 if result else None,
+            size=result.size if result else None,
+            content_type=result.content_type if result else None,
+            fetched_at=result.fetched_at if result else None,
+            elapsed_ms=result.elapsed_ms if result else None,
+            error=str(error) if error else None,
+        )
+
+    def warehouse_state(self) -> dict[str, dict[str, str]]:
+        """What the archive already holds for this portal: current original digest, quarantined digest."""
+        state: dict[str, dict[str, str]] = {}
+        for row in self.warehouse.current_documents(self.portal.id):
+            state.setdefault(row["doc_key"], {})["sha256"] = row["original_sha256"]
+        for row in self.warehouse.quarantined(self.portal.id):
+            if row.get("original_sha256"):
+                state.setdefault(row["doc_key"], {}).setdefault("quarantined_sha256", row["original_sha256"])
+        return state
+
+    def quarantine(
+        self, ref: DocumentRef, stage: str, reasons: list[str], files: list[dict], sha256: str | None
+    ) -> str:
+        """Keep what could not be processed: the originals stay in the store, the reason beside them."""
+        key = f"quarantine/{self.portal.id}/{ref.doc_key}/{sha256 or 'unfetched'}-{stage}.json"
+        if not self.store.exists(key):
+            self.store.put_json(
+                key, {"stage": stage, "reasons": reasons, "ref": ref.to_dict(), "files": files}
+            )
+        self.warehouse.record_quarantine(
+            portal_id=self.portal.id,
+            doc_key=ref.doc_key,
+            original_sha256=sha256,
+            source_url=files[-1]["url"] if files else ref.detail_url,
+            stage=stage,
+            reasons=reasons,
+            object_key=key,
+            run_id=self.run_id,
+        )
+        return key
+
+    def upsert(self, row: dict[str, Any]) -> str:
+        from warehouse.loader import upsert_document
+
+        return upsert_document(self.warehouse, row)
+
+    def fetched_at(self, sha256: str) -> datetime | None:
+        return self.store.fetched_at(sha256)
+
+
+def describe_error(exc: Exception) -> str:
+    if isinstance(exc, FetchError):
+        return str(exc)
+    return json.dumps({"type": type(exc).__name__, "message": str(exc)}, ensure_ascii=False)

@@ -1,0 +1,142 @@
+"""The portal registry: which portals exist, how to reach them and which CMS adapter reads them.
+
+It is configuration (config/portals.yaml), not code: adding a portal of a known CMS family is one entry.
+Values may reference environment variables as ``${NAME}`` or ``${NAME:-default}`` so that the same file
+serves production and the local simulator (whose ports are chosen at run time).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import yaml
+
+DEFAULT_REGISTRY = Path(__file__).resolve().parent.parent / "config" / "portals.yaml"
+REGISTRY_ENV = "DIRECTIVES_REGISTRY"
+LEVELS = ("province", "city", "district", "organ")
+_ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{1,62}$")
+_ENV_REF = re.compile(r"\$\{([A-Z0-9_]+)(?::-([^}]*))?\}")
+
+
+class RegistryError(ValueError):
+    """The registry file is unreadable or an entry is invalid; the message names the entry and the field."""
+
+
+@dataclass(frozen=True)
+class Portal:
+    id: str
+    name: str
+    province_name: str
+    province_code: str
+    level: str
+    base_url: str
+    cms: str
+    listing_paths: tuple[str, ...]
+    schedule: str | None = "@daily"
+    rate_limit_per_sec: float = 1.0
+    enabled: bool = True
+    verified: bool = False
+    options: Mapping[str, Any] = field(default_factory=dict)
+    # The province a portal's documents belong to since the 1 July 2025 merger of provinces.
+    province_merged_into: str | None = None
+
+    @property
+    def dag_id(self) -> str:
+        return "ingest_" + self.id.replace("-", "_")
+
+    @property
+    def host(self) -> str:
+        return urlsplit(self.base_url).netloc
+
+    def listing_urls(self) -> list[str]:
+        return [self.base_url.rstrip("/") + "/" + path.lstrip("/") for path in self.listing_paths]
+
+
+def expand_env(value: str, env: Mapping[str, str] | None = None) -> str:
+    env = os.environ if env is None else env
+
+    def replace(match: re.Match[str]) -> str:
+        name, default = match.group(1), match.group(2)
+        if name in env:
+            return env[name]
+        if default is not None:
+            return default
+        raise RegistryError(f"environment variable {name} is not set (referenced in the registry)")
+
+    return _ENV_REF.sub(replace, value)
+
+
+def _require(entry: Mapping[str, Any], key: str, where: str) -> Any:
+    if key not in entry or entry[key] in (None, ""):
+        raise RegistryError(f"{where}: missing required field '{key}'")
+    return entry[key]
+
+
+def portal_from_entry(entry: Mapping[str, Any], env: Mapping[str, str] | None = None) -> Portal:
+    where = f"portal {entry.get('id', '?')!r}"
+    portal_id = str(_require(entry, "id", where))
+    if not _ID_PATTERN.match(portal_id):
+        raise RegistryError(f"{where}: id must be lowercase letters, digits, '-' or '_' (it names a DAG)")
+    province = _require(entry, "province", where)
+    if not isinstance(province, Mapping) or not province.get("name"):
+        raise RegistryError(f"{where}: 'province' needs a name and a code")
+    level = str(_require(entry, "level", where))
+    if level not in LEVELS:
+        raise RegistryError(f"{where}: level {level!r} is not one of {', '.join(LEVELS)}")
+    base_url = expand_env(str(_require(entry, "base_url", where)), env)
+    if urlsplit(base_url).scheme not in ("http", "https") or not urlsplit(base_url).netloc:
+        raise RegistryError(f"{where}: base_url {base_url!r} is not an absolute http(s) URL")
+    paths = entry.get("listing_paths") or ["/"]
+    rate = float(entry.get("rate_limit_per_sec", 1.0))
+    if rate <= 0:
+        raise RegistryError(f"{where}: rate_limit_per_sec must be positive")
+    return Portal(
+        id=portal_id,
+        name=str(_require(entry, "name", where)),
+        province_name=str(province["name"]),
+        province_code=str(province.get("code", "")),
+        level=level,
+        base_url=base_url,
+        cms=str(_require(entry, "cms", where)),
+        listing_paths=tuple(str(p) for p in paths),
+        schedule=entry.get("schedule", "@daily"),
+        rate_limit_per_sec=rate,
+        enabled=bool(entry.get("enabled", True)),
+        verified=bool(entry.get("verified", False)),
+        options=dict(entry.get("options") or {}),
+        province_merged_into=province.get("merged_into"),
+    )
+
+
+def load_registry(
+    path: str | os.PathLike[str] | None = None, env: Mapping[str, str] | None = None
+) -> list[Portal]:
+    """Read and validate every portal entry; ids must be unique."""
+    path = Path(path or os.environ.get(REGISTRY_ENV) or DEFAULT_REGISTRY)
+    try:
+        document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise RegistryError(f"cannot read portal registry {path}: {exc}") from exc
+    entries = document.get("portals") if isinstance(document, Mapping) else None
+    if not isinstance(entries, list):
+        raise RegistryError(f"{path}: expected a top-level 'portals:' list")
+    portals = [portal_from_entry(entry, env) for entry in entries]
+    seen: set[str] = set()
+    for portal in portals:
+        if portal.id in seen:
+            raise RegistryError(f"{path}: portal id {portal.id!r} appears twice")
+        seen.add(portal.id)
+    return portals
+
+
+def get_portal(portal_id: str, path: str | os.PathLike[str] | None = None) -> Portal:
+    for portal in load_registry(path):
+        if portal.id == portal_id:
+            return portal
+    raise RegistryError(f"no portal {portal_id!r} in the registry")
