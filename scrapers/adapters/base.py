@@ -1,0 +1,298 @@
+"""The adapter protocol and what all CMS families share: text cleaning, labels, dates, URLs, the listing walk.
+
+An adapter turns a portal's listing and detail pages into DocumentRefs. Page parsing is pure (HTML and the
+page's URL in, plain data out) so it can be tested against recorded pages; `discover` only adds the walk:
+pages in order, de-duplication, the host fence, the explicit page and document limits.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import PurePosixPath
+from typing import Any, ClassVar
+from urllib.parse import parse_qs, unquote, urljoin, urlsplit, urlunsplit
+
+from bs4 import BeautifulSoup
+
+from scrapers.models import Attachment, DocumentRef
+from scrapers.registry import Portal
+
+log = logging.getLogger(__name__)
+
+FetchText = Callable[[str], str]
+
+DEFAULT_MAX_PAGES = 50
+# Files a portal attaches as "the document"; anything else linked from a page is navigation.
+DOCUMENT_EXTENSIONS = (".pdf", ".doc", ".docx", ".odt", ".rtf", ".xls", ".xlsx", ".zip", ".rar")
+
+_SPACES = re.compile(r"[\s\u00a0\u2000-\u200b\u202f\u205f\u3000\ufeff]+")
+_SPACE_BEFORE_PUNCTUATION = re.compile(r"\s+([,.;)\]])")
+_DATE = re.compile(r"(?<!\d)(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})(?!\d)")
+
+
+class AdapterError(ValueError):
+    """A portal page could not be read as the adapter's CMS family (the message names the page)."""
+
+
+class UnknownAdapter(KeyError):
+    def __str__(self) -> str:  # KeyError quotes its argument; the message should read as a sentence
+        return str(self.args[0])
+
+
+# --- text ---------------------------------------------------------------------------------------------
+
+
+def clean_text(value: str | None) -> str | None:
+    """NFC; every kind of space (nbsp, zero-width, ideographic) folded to one ASCII space; '' -> None."""
+    if value is None:
+        return None
+    text = _SPACES.sub(" ", unicodedata.normalize("NFC", value)).strip()
+    return text or None
+
+
+def element_text(element: Any) -> str | None:
+    """An element's text, words of adjacent inline elements kept apart but no space before punctuation."""
+    if element is None:
+        return None
+    text = clean_text(element.get_text(" "))
+    return _SPACE_BEFORE_PUNCTUATION.sub(r"\1", text) if text else None
+
+
+def fold(value: str) -> str:
+    """Case- and accent-insensitive form for comparing labels: 'Số hiệu văn bản:' -> 'so hieu van ban'."""
+    text = clean_text(value) or ""
+    text = unicodedata.normalize("NFD", text.casefold()).replace("đ", "d")
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return re.sub(r"[\s:：.\-–]+$", "", text).strip()
+
+
+def parse_date(value: str | None) -> str | None:
+    """The first dd/mm/yyyy (also d-m-yyyy, dd.mm.yyyy) in the value as ISO 8601, or None."""
+    if not value:
+        return None
+    for match in _DATE.finditer(value):
+        day, month, year = (int(g) for g in match.groups())
+        try:
+            return date(year, month, day).isoformat()
+        except ValueError:
+            continue
+    return None
+
+
+def soup_of(html: str) -> BeautifulSoup:
+    return BeautifulSoup(html, "lxml")
+
+
+# --- URLs ---------------------------------------------------------------------------------------------
+
+
+def absolute_url(href: str | None, page_url: str) -> str | None:
+    """Resolve a link against its page; javascript:, mailto:, '#' and empty links are not links."""
+    if not href:
+        return None
+    href = href.strip()
+    if not href or href.startswith(("#", "javascript:", "mailto:", "tel:", "data:")):
+        return None
+    parts = urlsplit(urljoin(page_url, href))
+    if parts.scheme not in ("http", "https"):
+        return None
+    return urlunsplit((parts.scheme, parts.netloc.lower(), parts.path or "/", parts.query, ""))
+
+
+def host_of(url: str) -> str:
+    return urlsplit(url).netloc.lower()
+
+
+def allowed_hosts(portal: Portal) -> frozenset[str]:
+    return frozenset({portal.host.lower(), *(h.lower() for h in portal.options.get("extra_hosts", ()))})
+
+
+def document_filename(url: str) -> str | None:
+    """A file name with a document extension, from the URL's path or one of its query values."""
+    parts = urlsplit(url)
+    candidates = [unquote(PurePosixPath(parts.path).name)]
+    candidates += [unquote(v) for values in parse_qs(parts.query).values() for v in values]
+    for candidate in candidates:
+        name = PurePosixPath(candidate).name
+        if PurePosixPath(name.lower()).suffix in DOCUMENT_EXTENSIONS:
+            return clean_text(name)
+    return None
+
+
+def has_document_extension(url: str) -> bool:
+    return PurePosixPath(unquote(urlsplit(url).path).lower()).suffix in DOCUMENT_EXTENSIONS
+
+
+# --- what pages yield ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Found:
+    """One document as one page shows it (a listing row, or a detail page)."""
+
+    doc_key: str
+    detail_url: str
+    title: str | None = None
+    listed: dict[str, str | None] = field(default_factory=dict)
+    attachments: list[Attachment] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "doc_key": self.doc_key,
+            "detail_url": self.detail_url,
+            "title": self.title,
+            "listed": dict(sorted(self.listed.items())),
+            "attachments": [{"url": a.url, "filename": a.filename} for a in self.attachments],
+        }
+
+
+@dataclass
+class ListingPage:
+    items: list[Found]
+    next_url: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"kind": "listing", "items": [i.to_dict() for i in self.items], "next_url": self.next_url}
+
+
+@dataclass
+class DetailPage:
+    document: Found
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"kind": "detail", **self.document.to_dict()}
+
+
+def unique_attachments(attachments: list[Attachment]) -> list[Attachment]:
+    """First occurrence of each URL wins; a later one may still supply a missing file name."""
+    by_url: dict[str, Attachment] = {}
+    for att in attachments:
+        known = by_url.get(att.url)
+        if known is None:
+            by_url[att.url] = att
+        elif known.filename is None and att.filename:
+            by_url[att.url] = Attachment(att.url, att.filename)
+    return list(by_url.values())
+
+
+def merge_found(listed: Found, detail: Found) -> Found:
+    """The detail page is the fuller source; the listing row fills what the detail page leaves empty."""
+    fields = dict(listed.listed)
+    fields.update({k: v for k, v in detail.listed.items() if v is not None or k not in fields})
+    return Found(
+        doc_key=listed.doc_key,
+        detail_url=listed.detail_url,
+        title=detail.title or listed.title,
+        listed=fields,
+        attachments=unique_attachments(detail.attachments or listed.attachments),
+    )
+
+
+# --- the protocol ---------------------------------------------------------------------------------------
+
+
+class Adapter(ABC):
+    """One CMS family. `discover` walks a portal's listings and yields each document once."""
+
+    family: ClassVar[str]
+
+    @abstractmethod
+    def discover(
+        self, portal: Portal, fetch_text: FetchText, limit: int | None = None
+    ) -> Iterator[DocumentRef]:
+        """Yield the portal's documents, newest listing first, each once, never leaving the portal's hosts."""
+
+    @abstractmethod
+    def parse_page(self, html: str, page_url: str, options: Mapping[str, Any] | None = None) -> Any:
+        """Parse one recorded page (listing or detail, told apart by its URL) into plain data."""
+
+
+class ListingAdapter(Adapter):
+    """A CMS whose documents are found by walking paginated listings and opening each detail page."""
+
+    @abstractmethod
+    def parse_listing(self, html: str, page_url: str, options: Mapping[str, Any]) -> ListingPage: ...
+
+    @abstractmethod
+    def parse_detail(self, html: str, page_url: str, options: Mapping[str, Any]) -> DetailPage: ...
+
+    @abstractmethod
+    def is_detail_url(self, url: str, options: Mapping[str, Any]) -> bool: ...
+
+    def parse_page(self, html: str, page_url: str, options: Mapping[str, Any] | None = None) -> Any:
+        options = options or {}
+        if self.is_detail_url(page_url, options):
+            return self.parse_detail(html, page_url, options)
+        return self.parse_listing(html, page_url, options)
+
+    def discover(
+        self, portal: Portal, fetch_text: FetchText, limit: int | None = None
+    ) -> Iterator[DocumentRef]:
+        if limit is not None and limit <= 0:
+            return
+        hosts = allowed_hosts(portal)
+        max_pages = int(portal.options.get("max_pages", DEFAULT_MAX_PAGES))
+        if max_pages <= 0:
+            raise AdapterError(f"{portal.id}: options.max_pages must be positive, got {max_pages}")
+        seen: set[str] = set()
+        yielded = 0
+        for start_url in portal.listing_urls():
+            for item in self._walk_listing(portal, fetch_text, start_url, max_pages, hosts):
+                if item.doc_key in seen:
+                    log.debug("%s: %s listed again (%s); kept once", portal.id, item.doc_key, item.detail_url)
+                    continue
+                seen.add(item.doc_key)
+                yield self._complete(portal, fetch_text, item, hosts)
+                yielded += 1
+                if limit is not None and yielded >= limit:
+                    return
+
+    def _walk_listing(
+        self, portal: Portal, fetch_text: FetchText, start_url: str, max_pages: int, hosts: frozenset[str]
+    ) -> Iterator[Found]:
+        url: str | None = start_url
+        visited: set[str] = set()
+        for _ in range(max_pages):
+            if url is None or url in visited:
+                return
+            visited.add(url)
+            page = self.parse_listing(fetch_text(url), url, portal.options)
+            if not page.items:
+                log.warning("%s: listing page %s shows no documents", portal.id, url)
+            for item in page.items:
+                if host_of(item.detail_url) not in hosts:
+                    log.warning("%s: not following off-host document link %s", portal.id, item.detail_url)
+                    continue
+                yield item
+            if page.next_url and host_of(page.next_url) not in hosts:
+                log.warning("%s: not following off-host next-page link %s", portal.id, page.next_url)
+                return
+            url = page.next_url
+        if url is not None and url not in visited:
+            log.warning("%s: stopped at options.max_pages=%d; %s not read", portal.id, max_pages, url)
+
+    def _complete(
+        self, portal: Portal, fetch_text: FetchText, item: Found, hosts: frozenset[str]
+    ) -> DocumentRef:
+        detail = self.parse_detail(fetch_text(item.detail_url), item.detail_url, portal.options).document
+        merged = merge_found(item, detail)
+        attachments = []
+        for att in merged.attachments:
+            if host_of(att.url) in hosts:
+                attachments.append(att)
+            else:
+                log.warning("%s: %s: ignoring off-host attachment %s", portal.id, item.detail_url, att.url)
+        return DocumentRef(
+            portal_id=portal.id,
+            doc_key=merged.doc_key,
+            detail_url=merged.detail_url,
+            title=merged.title,
+            listed=merged.listed,
+            attachments=tuple(attachments),
+        )

@@ -1,0 +1,410 @@
+"""The local portal simulator: real HTTP servers on 127.0.0.1, one port per simulated portal.
+
+Each portal is its own host:port, as real portals are distinct hosts, and serves CMS-like listing, detail and
+download URLs, /robots.txt, and 404 for anything else. What is published comes from simulator.site.SiteState,
+re-read whenever its file changes, so `--add/--change/--reset` (or SiteState in a test) take effect on the
+next request of a running server.
+
+    python -m simulator.server [--state-dir var/simulator] [--base-port 18081]      # serve until Ctrl-C
+    python -m simulator.server --add sim-gialai-tu 001_c12fdece1227ca6e text-pdf   # edit the state, exit
+    python -m simulator.server --change sim-quangngai-tu 103 | --reset | --list
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import logging
+import re
+import sys
+import threading
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, time, timedelta
+from email.utils import format_datetime
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qs, quote, urlsplit
+
+from simulator import pages
+from simulator.files import CONTENT_TYPES, DocumentFiles
+from simulator.pages import DocView
+from simulator.site import (
+    DEFAULT_STATE_DIR,
+    KINDS,
+    PortalSite,
+    PublishedDocument,
+    SeedListing,
+    SimulatorConfig,
+    SiteState,
+    SiteStateError,
+    load_config,
+)
+
+log = logging.getLogger(__name__)
+
+HTML = "text/html; charset=utf-8"
+ROBOTS = """User-agent: *
+Disallow: /admin/
+Disallow: /seek/
+Disallow: /*?*print=1
+Allow: /
+"""
+
+
+@dataclass
+class Response:
+    status: int
+    content_type: str = HTML
+    body: bytes = b""
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def not_found(what: str = "Trang không tồn tại") -> Response:
+    body = f"<!DOCTYPE html><html><body><h1>404</h1><p>{what}</p></body></html>".encode()
+    return Response(HTTPStatus.NOT_FOUND, HTML, body)
+
+
+def html_response(markup: str | None) -> Response:
+    return not_found() if markup is None else Response(HTTPStatus.OK, HTML, markup.encode("utf-8"))
+
+
+def _last_modified(doc: PublishedDocument) -> str:
+    # Deterministic: the posting day, one minute later per revision.
+    stamp = datetime.combine(datetime.fromisoformat(doc.posted).date(), time(8, 0), UTC)
+    return format_datetime(stamp + timedelta(minutes=doc.revision), usegmt=True)
+
+
+class SimulatorApp:
+    """Answers a request for one portal: path + query in, Response out. No sockets here."""
+
+    def __init__(self, state: SiteState, files: DocumentFiles):
+        self.state = state
+        self.files = files
+
+    # --- views --------------------------------------------------------------------------------------------
+
+    def views(self, portal_id: str) -> list[DocView]:
+        config = self.state.config
+        return [
+            DocView(doc, self.files.seed(doc.seed), config.seeds.get(doc.seed, SeedListing()))
+            for doc in self.state.documents(portal_id)
+        ]
+
+    def body_html(self, view: DocView) -> str | None:
+        if view.published.kind == "html":
+            return self.files.article_html(view.published.seed, view.published.revision)
+        return None
+
+    def file_response(self, view: DocView, disposition: str) -> Response:
+        doc = view.published
+        served = self.files.file(doc.seed, doc.kind, doc.revision)
+        name = view.filename or "document"
+        return Response(
+            HTTPStatus.OK,
+            served.content_type,
+            served.content,
+            {
+                "Content-Disposition": f"{disposition}; filename=\"{name}\"; filename*=UTF-8''{quote(name)}",
+                "Last-Modified": _last_modified(doc),
+            },
+        )
+
+    # --- routing ------------------------------------------------------------------------------------------
+
+    def handle(self, portal_id: str, target: str, origin: str) -> Response:
+        parts = urlsplit(target)
+        path, query = parts.path, {k.lower(): v for k, v in parse_qs(parts.query).items()}
+        if path == "/robots.txt":
+            return Response(HTTPStatus.OK, "text/plain; charset=utf-8", ROBOTS.encode())
+        site = self.state.config.portal(portal_id)
+        if path in ("/", "/index.php"):
+            return html_response(pages.home(site, origin))
+        if site.markup == "news-article":
+            return self._news(site, path, query, origin)
+        return self._nukeviet(site, path, query, origin)
+
+    def _nukeviet(self, site: PortalSite, path: str, query: dict, origin: str) -> Response:
+        config = self.state.config
+        section = re.escape(site.section)
+        if match := re.fullmatch(rf"/{section}(?:/page-(\d+))?/?", path):
+            number = int(match.group(1) or 1)
+            return html_response(
+                pages.nukeviet_listing(
+                    site, self.views(site.id), number, config.page_size, config.sidebar_size, origin
+                )
+            )
+        if match := re.fullmatch(rf"/{section}/detail/(?P<alias>[^/]+?-(?P<key>\d+))(?:\.html|/)?", path):
+            views = self.views(site.id)
+            view = next((v for v in views if v.key == int(match["key"]) and v.alias == match["alias"]), None)
+            if view is None:
+                return not_found("Văn bản không tồn tại")
+            if "download" in query or "pdf" in query:
+                if view.filename is None or query.get("id", ["0"])[0] != "0":
+                    return not_found("Tập tin không tồn tại")
+                if "pdf" in query and "download" not in query and not view.filename.endswith(".pdf"):
+                    return not_found("Không xem trước được tập tin này")
+                return self.file_response(view, "attachment" if "download" in query else "inline")
+            others = [v for v in views if v.key != view.key][: config.sidebar_size]
+            return html_response(pages.nukeviet_detail(site, view, others, origin, self.body_html(view)))
+        if path.startswith(f"/uploads/{site.section}/"):
+            view = next(
+                (v for v in self.views(site.id) if v.filename and pages.upload_path(site, v) == path), None
+            )
+            return self.file_response(view, "inline") if view else not_found()
+        return not_found()
+
+    def _news(self, site: PortalSite, path: str, query: dict, origin: str) -> Response:
+        config = self.state.config
+        category = pages.news_category_path(site)
+        if path.rstrip("/") == category:
+            raw = query.get("pageindex", ["1"])[0]
+            number = int(raw) if raw.isdigit() else 0
+            return html_response(
+                pages.news_listing(
+                    site, self.views(site.id), number, config.page_size, config.sidebar_size, origin
+                )
+            )
+        if match := re.fullmatch(rf"{re.escape(category)}/[^/]+-(\d+)\.html", path):
+            views = self.views(site.id)
+            view = next((v for v in views if pages.article_path(site, v) == path), None)
+            if view is None:
+                return not_found("Bài viết không tồn tại")
+            others = [v for v in views if v.key != view.key]
+            return html_response(pages.news_article(site, view, others, origin, self.body_html(view)))
+        if match := re.fullmatch(rf"/T/{pages.OTHER_NEWS_CATEGORY}/[^/]+-(\d+)\.html", path):
+            return html_response(pages.other_news_article(site, int(match.group(1)), origin))
+        if path.startswith("/Uploads/files/"):
+            view = next(
+                (v for v in self.views(site.id) if v.filename and pages.news_file_path(v) == path), None
+            )
+            return self.file_response(view, "inline") if view else not_found()
+        return not_found()
+
+
+# --- HTTP plumbing ------------------------------------------------------------------------------------
+
+
+class PortalHTTPServer(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, address: tuple[str, int], portal_id: str, app: SimulatorApp):
+        super().__init__(address, PortalRequestHandler)
+        self.portal_id = portal_id
+        self.app = app
+
+
+class PortalRequestHandler(BaseHTTPRequestHandler):
+    server: PortalHTTPServer
+    server_version = "nginx"
+    sys_version = ""
+
+    def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+        self._answer(send_body=True)
+
+    def do_HEAD(self) -> None:  # noqa: N802
+        self._answer(send_body=False)
+
+    def _answer(self, send_body: bool) -> None:
+        host = self.headers.get("Host") or "{}:{}".format(*self.server.server_address[:2])
+        try:
+            response = self.server.app.handle(self.server.portal_id, self.path, f"http://{host}")
+        except Exception:  # a simulator bug must show as a 500 with a traceback in the log, not a hang
+            log.exception("simulator error on %s %s", self.server.portal_id, self.path)
+            response = Response(
+                HTTPStatus.INTERNAL_SERVER_ERROR, "text/plain; charset=utf-8", b"internal error"
+            )
+        etag = f'"{hashlib.sha256(response.body).hexdigest()[:32]}"'
+        if response.status == HTTPStatus.OK and self.headers.get("If-None-Match") == etag:
+            self.send_response(HTTPStatus.NOT_MODIFIED)
+            self.send_header("ETag", etag)
+            self.end_headers()
+            return
+        self.send_response(response.status)
+        self.send_header("Content-Type", response.content_type)
+        self.send_header("Content-Length", str(len(response.body)))
+        if response.status == HTTPStatus.OK:
+            self.send_header("ETag", etag)
+        for name, value in response.headers.items():
+            self.send_header(name, value)
+        self.end_headers()
+        if send_body:
+            self.wfile.write(response.body)
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 (signature of the base class)
+        log.debug("%s %s", self.server.portal_id, format % args)
+
+
+@dataclass
+class RunningSimulator:
+    """The simulator's servers, running in background threads. Use as a context manager or call stop()."""
+
+    state: SiteState
+    servers: dict[str, PortalHTTPServer]
+    threads: list[threading.Thread]
+
+    @property
+    def base_urls(self) -> dict[str, str]:
+        return {
+            pid: "http://{}:{}".format(*server.server_address[:2]) for pid, server in self.servers.items()
+        }
+
+    def env(self) -> dict[str, str]:
+        """The variables config/portals.yaml reads for the simulated portals' base URLs."""
+        return {env_name(pid): url for pid, url in self.base_urls.items()}
+
+    def stop(self) -> None:
+        for server in self.servers.values():
+            server.shutdown()
+            server.server_close()
+        for thread in self.threads:
+            thread.join(timeout=5)
+        self.servers = {}
+        self.threads = []
+
+    def __enter__(self) -> RunningSimulator:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def env_name(portal_id: str) -> str:
+    return "DIRECTIVES_SIM_URL_" + portal_id.upper().replace("-", "_")
+
+
+def start_simulator(
+    state_dir: str | Path | None = None,
+    ports: Mapping[str, int] | None = None,
+    host: str = "127.0.0.1",
+    config: SimulatorConfig | None = None,
+) -> RunningSimulator:
+    """Serve every configured portal on its own port (a free one unless `ports` names it)."""
+    state = SiteState(state_dir or DEFAULT_STATE_DIR, config or load_config())
+    app = SimulatorApp(state, DocumentFiles(state.config.seeds_dir))
+    ports = dict(ports or {})
+    unknown = set(ports) - set(state.config.portals)
+    if unknown:
+        raise SiteStateError(f"ports given for unknown portals: {', '.join(sorted(unknown))}")
+    servers: dict[str, PortalHTTPServer] = {}
+    threads: list[threading.Thread] = []
+    try:
+        for portal_id in state.config.portals:
+            server = PortalHTTPServer((host, int(ports.get(portal_id, 0))), portal_id, app)
+            servers[portal_id] = server
+            # A short poll interval: stop() waits up to one interval per server.
+            thread = threading.Thread(
+                target=server.serve_forever,
+                kwargs={"poll_interval": 0.05},
+                name=f"sim-{portal_id}",
+                daemon=True,
+            )
+            thread.start()
+            threads.append(thread)
+    except OSError:
+        RunningSimulator(state, servers, threads).stop()
+        raise
+    return RunningSimulator(state, servers, threads)
+
+
+def serve_forever(
+    state_dir: str | Path | None,
+    host: str = "127.0.0.1",
+    ports: Mapping[str, int] | None = None,
+    config: SimulatorConfig | None = None,
+) -> None:
+    """Run until interrupted, printing each portal's URL and the variable the registry reads it from."""
+    with start_simulator(state_dir, ports, host, config) as sim:
+        print(f"simulator state: {sim.state.path}")
+        for portal_id, url in sim.base_urls.items():
+            print(f"{portal_id:28} {url}   ({env_name(portal_id)}={url})")
+        print("Ctrl-C to stop", flush=True)
+        try:
+            threading.Event().wait()
+        except KeyboardInterrupt:
+            print("stopping")
+
+
+# --- command line -----------------------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="simulate", description="Local portal simulator (one port per portal)."
+    )
+    parser.add_argument("--state-dir", type=Path, default=DEFAULT_STATE_DIR, help="where state.json lives")
+    parser.add_argument(
+        "--config", type=Path, default=None, help="simulator config (default config/simulator.yaml)"
+    )
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument(
+        "--base-port",
+        type=int,
+        default=None,
+        help="first port; portals take consecutive ports in config order (default: each "
+        "portal's default_port)",
+    )
+    actions = parser.add_mutually_exclusive_group()
+    actions.add_argument(
+        "--add",
+        nargs=3,
+        metavar=("PORTAL", "SEED", "KIND"),
+        help=f"publish a seed on a portal; KIND is one of {', '.join(KINDS)}",
+    )
+    actions.add_argument("--change", nargs=2, metavar=("PORTAL", "DOC_KEY"), help="publish a new revision")
+    actions.add_argument("--reset", action="store_true", help="back to what the config publishes")
+    actions.add_argument("--list", action="store_true", help="print what each portal publishes")
+    return parser
+
+
+def _print_state(state: SiteState) -> None:
+    for portal_id in state.portal_ids():
+        print(portal_id)
+        for doc in state.documents(portal_id):
+            twice = "  (listed twice)" if doc.listed_twice else ""
+            print(
+                f"  {doc.doc_key:>6}  {doc.seed}  {doc.kind:12} rev {doc.revision} posted {doc.posted}{twice}"
+            )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        config = load_config(args.config)
+        if args.add or args.change or args.reset or args.list:
+            state = SiteState(args.state_dir, config)
+            if args.add:
+                print(f"added doc_key {state.add_document(*args.add)}")
+            elif args.change:
+                print(f"revision {state.change_document(*args.change)}")
+            elif args.reset:
+                state.reset()
+                print(f"reset {state.path}")
+            _print_state(state)
+            return 0
+        if args.base_port is not None:
+            ports = {pid: args.base_port + i for i, pid in enumerate(config.portals)}
+        else:
+            ports = {pid: site.default_port for pid, site in config.portals.items()}
+        serve_forever(args.state_dir, args.host, ports, config)
+        return 0
+    except (SiteStateError, ValueError, OSError) as exc:
+        print(f"simulate: {exc}", file=sys.stderr)
+        return 2
+
+
+__all__ = [
+    "CONTENT_TYPES",
+    "RunningSimulator",
+    "SimulatorApp",
+    "env_name",
+    "main",
+    "serve_forever",
+    "start_simulator",
+]
+
+if __name__ == "__main__":
+    logging.basicConfig(level=logging.INFO)
+    raise SystemExit(main())

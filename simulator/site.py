@@ -1,0 +1,334 @@
+"""What the simulated portals publish: the configuration (config/simulator.yaml) and the mutable site state.
+
+The state is a JSON file in a state directory (default var/simulator/): per portal, the published documents
+(a stable numeric doc_key, the seed, how it is published, its revision, when it was posted). Tests and the CLI
+change it between two scraper runs (add a document, change one's file, reset); a running server re-reads the
+file whenever its modification stamp changes, so edits made by another process show on the next request.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import threading
+from dataclasses import asdict, dataclass, field, replace
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CONFIG = PROJECT_ROOT / "config" / "simulator.yaml"
+DEFAULT_STATE_DIR = PROJECT_ROOT / "var" / "simulator"
+STATE_FILE = "state.json"
+STATE_FORMAT = 1
+
+# How a document is published. File kinds are attached to a listing/article; "html" is text on the page only.
+FILE_KINDS = ("text-pdf", "scan-pdf", "docx", "corrupt-pdf")
+KINDS = (*FILE_KINDS, "html")
+MARKUPS = ("nukeviet-4.5", "nukeviet-5.0", "news-article")
+
+
+class SimulatorConfigError(ValueError):
+    """config/simulator.yaml is unreadable or inconsistent (the message names the entry)."""
+
+
+class SiteStateError(ValueError):
+    """A state change that cannot be made: unknown portal, document, seed or publication kind."""
+
+
+@dataclass(frozen=True)
+class PlannedDocument:
+    seed: str
+    kind: str
+    posted: str | None = None
+    listed_twice: bool = False
+
+
+@dataclass(frozen=True)
+class PortalSite:
+    id: str
+    name: str
+    markup: str
+    section: str  # NukeViet module alias ("van-ban") or news category slug ("van-ban-chi-dao")
+    default_port: int
+    first_doc_key: int
+    documents: tuple[PlannedDocument, ...]
+
+    @property
+    def family(self) -> str:
+        return "news-article" if self.markup == "news-article" else "nukeviet-laws"
+
+
+@dataclass(frozen=True)
+class SeedListing:
+    """How portals title a seed document (the seed's own labels supply number, date, issuer, signer)."""
+
+    title: str | None = None
+    summary: str | None = None
+    field: str | None = None
+
+
+@dataclass(frozen=True)
+class SimulatorConfig:
+    page_size: int
+    sidebar_size: int
+    seeds_dir: Path
+    portals: dict[str, PortalSite]
+    seeds: dict[str, SeedListing] = field(default_factory=dict)
+
+    def portal(self, portal_id: str) -> PortalSite:
+        try:
+            return self.portals[portal_id]
+        except KeyError:
+            raise SiteStateError(
+                f"no simulated portal {portal_id!r} (configured: {', '.join(self.portals)})"
+            ) from None
+
+    def check_seed(self, seed_id: str) -> None:
+        if (
+            not (self.seeds_dir / f"{seed_id}.txt").is_file()
+            or not (self.seeds_dir / f"{seed_id}.meta.yaml").is_file()
+        ):
+            raise SiteStateError(
+                f"no seed {seed_id!r} in {self.seeds_dir} (need <seed>.txt and <seed>.meta.yaml)"
+            )
+
+
+def _positive_int(value: Any, where: str) -> int:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise SimulatorConfigError(f"{where}: expected a positive integer, got {value!r}") from None
+    if number <= 0:
+        raise SimulatorConfigError(f"{where}: expected a positive integer, got {value!r}")
+    return number
+
+
+def load_config(path: str | os.PathLike[str] | None = None) -> SimulatorConfig:
+    path = Path(path or DEFAULT_CONFIG)
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise SimulatorConfigError(f"cannot read simulator config {path}: {exc}") from exc
+    seeds_dir = Path(raw.get("seeds_dir", "tests/fixtures/seeds"))
+    config = SimulatorConfig(
+        page_size=_positive_int(raw.get("page_size", 2), f"{path}: page_size"),
+        sidebar_size=_positive_int(raw.get("sidebar_size", 4), f"{path}: sidebar_size"),
+        seeds_dir=seeds_dir if seeds_dir.is_absolute() else PROJECT_ROOT / seeds_dir,
+        portals={},
+        seeds={
+            str(seed): SeedListing(
+                **{k: v for k, v in (entry or {}).items() if k in ("title", "summary", "field")}
+            )
+            for seed, entry in (raw.get("seeds") or {}).items()
+        },
+    )
+    for portal_id, entry in (raw.get("portals") or {}).items():
+        where = f"{path}: portal {portal_id}"
+        markup = entry.get("markup")
+        if markup not in MARKUPS:
+            raise SimulatorConfigError(f"{where}: markup {markup!r} is not one of {', '.join(MARKUPS)}")
+        documents = []
+        for doc in entry.get("documents") or []:
+            if doc.get("kind") not in KINDS:
+                raise SimulatorConfigError(
+                    f"{where}: kind {doc.get('kind')!r} is not one of {', '.join(KINDS)}"
+                )
+            config.check_seed(str(doc.get("seed")))
+            posted = doc.get("posted")
+            documents.append(
+                PlannedDocument(
+                    seed=str(doc["seed"]),
+                    kind=doc["kind"],
+                    posted=posted.isoformat() if isinstance(posted, date) else posted,
+                    listed_twice=bool(doc.get("listed_twice", False)),
+                )
+            )
+        config.portals[portal_id] = PortalSite(
+            id=portal_id,
+            name=str(entry.get("name") or portal_id),
+            markup=markup,
+            section=str(entry.get("section") or "van-ban").strip("/"),
+            default_port=_positive_int(entry.get("default_port"), f"{where}: default_port"),
+            first_doc_key=_positive_int(entry.get("first_doc_key", 101), f"{where}: first_doc_key"),
+            documents=tuple(documents),
+        )
+    if not config.portals:
+        raise SimulatorConfigError(f"{path}: no portals configured")
+    return config
+
+
+# --- state ----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PublishedDocument:
+    doc_key: int
+    seed: str
+    kind: str
+    revision: int
+    posted: str  # ISO date the portal shows as the posting date
+    listed_twice: bool = False
+
+    @property
+    def has_file(self) -> bool:
+        return self.kind in FILE_KINDS
+
+
+class SiteState:
+    """The published documents of every simulated portal, persisted in <state_dir>/state.json."""
+
+    def __init__(
+        self, state_dir: str | os.PathLike[str] | None = None, config: SimulatorConfig | None = None
+    ):
+        self.config = config or load_config()
+        self.state_dir = Path(state_dir or DEFAULT_STATE_DIR)
+        self.path = self.state_dir / STATE_FILE
+        self._lock = threading.RLock()
+        self._stamp: tuple[int, int, int] | None = None
+        self._portals: dict[str, dict[str, Any]] = {}
+        if self.path.exists():
+            self.refresh()
+        else:
+            self.reset()
+
+    # --- reading ----------------------------------------------------------------------------------------
+
+    def refresh(self) -> bool:
+        """Re-read the file if another process (or this one) changed it; True when it was re-read."""
+        with self._lock:
+            try:
+                info = self.path.stat()
+            except FileNotFoundError:
+                raise SiteStateError(
+                    f"simulator state {self.path} has disappeared (run with --reset)"
+                ) from None
+            stamp = (info.st_mtime_ns, info.st_size, info.st_ino)
+            if stamp == self._stamp:
+                return False
+            try:
+                data = json.loads(self.path.read_text(encoding="utf-8"))
+            except (OSError, json.JSONDecodeError) as exc:
+                raise SiteStateError(f"simulator state {self.path} is unreadable: {exc}") from exc
+            if data.get("format") != STATE_FORMAT:
+                raise SiteStateError(
+                    f"{self.path}: state format {data.get('format')!r}, expected {STATE_FORMAT}"
+                )
+            self._portals = {
+                pid: {
+                    "next_key": int(p["next_key"]),
+                    "documents": [PublishedDocument(**d) for d in p["documents"]],
+                }
+                for pid, p in data["portals"].items()
+            }
+            self._stamp = stamp
+            return True
+
+    def portal_ids(self) -> list[str]:
+        return list(self.config.portals)
+
+    def documents(self, portal_id: str) -> list[PublishedDocument]:
+        """The portal's documents, each once, in listing order (newest post first)."""
+        self.config.portal(portal_id)
+        with self._lock:
+            self.refresh()
+            docs = list(self._portals.get(portal_id, {}).get("documents", []))
+        return sorted(docs, key=lambda d: (d.posted, d.doc_key), reverse=True)
+
+    def document(self, portal_id: str, doc_key: int | str) -> PublishedDocument:
+        key = _as_key(doc_key)
+        for doc in self.documents(portal_id):
+            if doc.doc_key == key:
+                return doc
+        raise SiteStateError(f"portal {portal_id!r} has no document {doc_key!r}")
+
+    # --- changing ---------------------------------------------------------------------------------------
+
+    def reset(self) -> None:
+        """Back to what config/simulator.yaml publishes, every revision 0."""
+        with self._lock:
+            portals = {}
+            for site in self.config.portals.values():
+                docs = []
+                for offset, planned in enumerate(site.documents):
+                    docs.append(
+                        PublishedDocument(
+                            doc_key=site.first_doc_key + offset,
+                            seed=planned.seed,
+                            kind=planned.kind,
+                            revision=0,
+                            posted=planned.posted or self._default_posted(planned.seed),
+                            listed_twice=planned.listed_twice,
+                        )
+                    )
+                portals[site.id] = {"next_key": site.first_doc_key + len(docs), "documents": docs}
+            self._portals = portals
+            self._save()
+
+    def add_document(self, portal_id: str, seed_id: str, kind: str) -> int:
+        """Publish a seed on a portal; it gets the next doc_key and tops the listing. Returns the doc_key."""
+        self.config.portal(portal_id)
+        self.config.check_seed(seed_id)
+        if kind not in KINDS:
+            raise SiteStateError(f"publication kind {kind!r} is not one of {', '.join(KINDS)}")
+        with self._lock:
+            self.refresh()
+            portal = self._portals.setdefault(
+                portal_id, {"next_key": self.config.portal(portal_id).first_doc_key, "documents": []}
+            )
+            key = portal["next_key"]
+            newest = max((d.posted for d in portal["documents"]), default=None)
+            posted = max(
+                date.today(), date.fromisoformat(newest) + timedelta(days=1) if newest else date.today()
+            )
+            portal["documents"].append(PublishedDocument(key, seed_id, kind, 0, posted.isoformat()))
+            portal["next_key"] = key + 1
+            self._save()
+            return key
+
+    def change_document(self, portal_id: str, doc_key: int | str) -> int:
+        """Publish a new revision of a document's file (new bytes, SAME URL). Returns the new revision."""
+        key = _as_key(doc_key)
+        self.document(portal_id, key)
+        with self._lock:
+            self.refresh()
+            docs = self._portals[portal_id]["documents"]
+            index = next(i for i, d in enumerate(docs) if d.doc_key == key)
+            docs[index] = replace(docs[index], revision=docs[index].revision + 1)
+            self._save()
+            return docs[index].revision
+
+    # --- persistence ------------------------------------------------------------------------------------
+
+    def _default_posted(self, seed_id: str) -> str:
+        meta = yaml.safe_load((self.config.seeds_dir / f"{seed_id}.meta.yaml").read_text(encoding="utf-8"))
+        issued = meta["record"]["issued_date"]
+        issued = issued if isinstance(issued, date) else date.fromisoformat(str(issued))
+        return (issued + timedelta(days=1)).isoformat()
+
+    def _save(self) -> None:
+        self.state_dir.mkdir(parents=True, exist_ok=True)
+        data = {
+            "format": STATE_FORMAT,
+            "portals": {
+                pid: {"next_key": p["next_key"], "documents": [asdict(d) for d in p["documents"]]}
+                for pid, p in self._portals.items()
+            },
+        }
+        # Write, then rename: a concurrent reader sees the old file or the new one, never half of one.
+        fd, tmp = tempfile.mkstemp(dir=self.state_dir, prefix=".state-", suffix=".json")
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(data, handle, ensure_ascii=False, indent=2)
+        os.replace(tmp, self.path)
+        self._stamp = None
+        self.refresh()
+
+
+def _as_key(doc_key: int | str) -> int:
+    try:
+        return int(doc_key)
+    except (TypeError, ValueError):
+        raise SiteStateError(f"doc_key must be a number, got {doc_key!r}") from None
