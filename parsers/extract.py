@@ -1,0 +1,53 @@
+"""The one entry point: bytes of any published file -> Extraction (faithful NFC text + provenance).
+
+    from parsers.extract import extract, Extraction, Limits
+    result = extract(data, filename="kl-125.pdf", content_type="application/pdf")
+
+The kind is sniffed from the bytes (never trusted from the name/content type; a mismatch such as an HTML page
+served as .pdf raises WrongContentType).  PDF, Word and HTML parsing runs in a limited child process
+(parsers.sandbox) unless limits.use_sandbox is False.  Every failure is a parsers.errors.ExtractionError."""
+
+from __future__ import annotations
+
+from parsers.errors import FileTooLarge
+from parsers.limits import Extraction, Limits
+from parsers.sniff import check_claim, sniff_kind
+
+__all__ = ["Extraction", "Limits", "extract"]
+
+
+def extract(data: bytes, filename: str | None = None, content_type: str | None = None,
+            limits: Limits | None = None) -> Extraction:
+    limits = limits or Limits()
+    if len(data) > limits.max_bytes:
+        raise FileTooLarge(f"file has {len(data)} bytes, more than max_bytes={limits.max_bytes}")
+    kind = sniff_kind(data)
+    check_claim(kind, filename, content_type)
+    if kind == "text":
+        from parsers.html import extract_plain_text
+
+        return extract_plain_text(data, limits)
+    func = _extractor(kind)
+    if not limits.use_sandbox:
+        return func(data, limits)
+    from parsers.sandbox import run_sandboxed
+
+    return run_sandboxed(func, data, limits)
+
+
+def _extractor(kind: str):
+    if kind == "pdf":
+        from parsers.pdf import extract_pdf
+
+        return extract_pdf
+    if kind == "docx":
+        from parsers.office import extract_docx
+
+        return extract_docx
+    if kind == "doc":
+        from parsers.office import extract_doc
+
+        return extract_doc
+    from parsers.html import extract_html
+
+    return extract_html

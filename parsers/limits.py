@@ -1,0 +1,42 @@
+"""Explicit, configurable limits for extracting one file, and the Extraction result type."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_bytes: int = 100 * 1024 * 1024
+    # More pages than this raises TooManyPages (a document that long is not a directive; the pipeline
+    # quarantines it) unless truncate_pages is True, then the first max_pages pages come out with a warning.
+    max_pages: int = 1000
+    truncate_pages: bool = False
+    timeout_seconds: float = 300.0  # wall clock for the whole file, enforced by killing the child
+    max_memory_mb: int = 2048  # RLIMIT_AS of the child process (tesseract children inherit it)
+    max_cpu_seconds: int = 600  # RLIMIT_CPU of the child process
+    max_ocr_pages: int = 50  # pages beyond this that would need OCR are left as they are, with a warning
+    max_image_pixels: int = 60_000_000  # one embedded image or one rendered page
+    ocr_dpi: int = 300
+    ocr_lang: str = "vie"
+    ocr_page_timeout: float = 120.0
+    ocr_workers: int | None = None  # None: the cores this process may use
+    use_sandbox: bool = True  # run PDF parsing in a child process (tests of pure helpers may turn it off)
+
+
+@dataclass
+class Extraction:
+    """What extracting one file yields (re-exported by parsers.extract, where callers import it from).
+
+    text: linear NFC text, blocks separated by blank lines; pages: page count (1 for html/text/doc/docx);
+    page_sources: per page 'text' | 'ocr' | 'converted'; ocr_confidence: mean Tesseract confidence (0-100)
+    over OCRed pages or None; warnings: human-readable notes; kind: pdf|docx|doc|html|text; removed: stamp
+    texts taken out of the text (digital-signature and 'SAO Y' stamps)."""
+
+    text: str
+    pages: int
+    page_sources: list[str]
+    ocr_confidence: float | None
+    warnings: list[str]
+    kind: str
+    removed: list[str]
