@@ -15,6 +15,7 @@ from airflow.sdk import dag, task
 from pipeline.alerts import failure_message, send_alert
 from scrapers.registry import Portal, load_registry
 
+
 def notify_failure(context) -> None:
     ti = context.get("task_instance")
     dag_obj = context.get("dag")
@@ -74,33 +75,33 @@ def build_portal_dag(portal: Portal):
             return stages.discover(_context(portal_id, run_id))
 
         @task
-        def fetch(discover_key: str, run_id=None) -> str:
+        def fetch(discover_key: str, run_id=None) -> dict:
             from pipeline import stages
 
             return stages.fetch(_context(portal_id, run_id), discover_key)
 
         @task
-        def extract(fetch_key: str, run_id=None) -> str:
+        def extract(fetched: dict, run_id=None) -> dict:
             from pipeline import stages
 
-            return stages.extract(_context(portal_id, run_id), fetch_key)
+            return stages.extract(_context(portal_id, run_id), fetched)
 
         @task
-        def validate(extract_key: str, run_id=None) -> str:
+        def validate(extracted: dict, run_id=None) -> dict:
             from pipeline import stages
 
-            return stages.validate(_context(portal_id, run_id), extract_key)
+            return stages.validate(_context(portal_id, run_id), extracted)
 
         @task
-        def load(validate_key: str, fetch_key: str, run_id=None) -> dict:
+        def load(validated: dict, fetched: dict, run_id=None) -> dict:
             from pipeline import stages
 
-            summary = stages.load(_context(portal_id, run_id), validate_key, fetch_key)
+            summary = stages.load(_context(portal_id, run_id), validated, fetched)
             print("run summary:", summary.as_dict())
             return summary.as_dict()
 
-        fetch_key = fetch(discover())
-        load(validate(extract(fetch_key)), fetch_key)
+        fetched = fetch(discover())
+        load(validate(extract(fetched)), fetched)
 
     return ingest()
 

@@ -5,14 +5,13 @@ Connections open lazily, so building a context is cheap (the DAG file builds non
 
 from __future__ import annotations
 
-import json
 from contextlib import contextmanager
 from datetime import datetime
 from functools import cached_property
 from typing import Any
 
 from pipeline.settings import Settings
-from scrapers.http import FetchError, FetchResult, PoliteSession
+from scrapers.http import FetchResult, PoliteSession
 from scrapers.models import DocumentRef
 from scrapers.registry import Portal
 
@@ -69,22 +68,34 @@ class PipelineContext:
             fetched_at=result.fetched_at if result else None,
             elapsed_ms=result.elapsed_ms if result else None,
             error=str(error) if error else None,
+            etag=result.etag if result else None,
+            last_modified=result.last_modified if result else None,
         )
 
     def warehouse_state(self) -> dict[str, dict[str, str]]:
-        """What the archive already holds for this portal: current original digest, quarantined digest."""
+        """What the archive holds for this portal, by doc_key: the status a revisit would confirm
+        ('unchanged' for a current version, 'still-quarantined'), the primary file's digest and URL."""
         state: dict[str, dict[str, str]] = {}
-        for row in self.warehouse.current_documents(self.portal.id):
-            state.setdefault(row["doc_key"], {})["sha256"] = row["original_sha256"]
         for row in self.warehouse.quarantined(self.portal.id):
             if row.get("original_sha256"):
-                state.setdefault(row["doc_key"], {}).setdefault("quarantined_sha256", row["original_sha256"])
+                state[row["doc_key"]] = {
+                    "status": "still-quarantined",
+                    "sha256": row["original_sha256"],
+                    "url": row["source_url"],
+                }
+        # A current version outranks an older quarantine entry of the same document.
+        for row in self.warehouse.current_documents(self.portal.id):
+            state[row["doc_key"]] = {
+                "status": "unchanged",
+                "sha256": row["original_sha256"],
+                "url": row["source_url"],
+            }
         return state
 
     def quarantine(
         self, ref: DocumentRef, stage: str, reasons: list[str], files: list[dict], sha256: str | None
     ) -> str:
-        """Keep what could not be processed: the originals stay in the store, the reason beside them."""
+        """Keep what could not be processed: the originals stay in the store, the reasons beside them."""
         key = f"quarantine/{self.portal.id}/{ref.doc_key}/{sha256 or 'unfetched'}-{stage}.json"
         if not self.store.exists(key):
             self.store.put_json(
@@ -94,7 +105,7 @@ class PipelineContext:
             portal_id=self.portal.id,
             doc_key=ref.doc_key,
             original_sha256=sha256,
-            source_url=files[-1]["url"] if files else ref.detail_url,
+            source_url=next((f["url"] for f in files if f["sha256"] == sha256), ref.detail_url),
             stage=stage,
             reasons=reasons,
             object_key=key,
@@ -109,9 +120,3 @@ class PipelineContext:
 
     def fetched_at(self, sha256: str) -> datetime | None:
         return self.store.fetched_at(sha256)
-
-
-def describe_error(exc: Exception) -> str:
-    if isinstance(exc, FetchError):
-        return str(exc)
-    return json.dumps({"type": type(exc).__name__, "message": str(exc)}, ensure_ascii=False)

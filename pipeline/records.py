@@ -33,7 +33,9 @@ def merge_listed(record: dict[str, Any], listed: dict[str, Any]) -> dict[str, An
         own = merged.get(field)
         if own in (None, "", []):
             merged[field] = listed_value
-            warnings.append(f"{field} taken from the portal listing ({listed_value!r}); the document does not show it")
+            warnings.append(
+                f"{field} taken from the portal listing ({listed_value!r}); the document does not show it"
+            )
         elif field in ("number", "issued_date") and str(own) != str(listed_value):
             warnings.append(f"portal lists {field} {listed_value!r}, the document shows {own!r}")
     merged["warnings"] = warnings

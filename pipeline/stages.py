@@ -1,28 +1,31 @@
 """The five stages of a portal run, as plain functions the Airflow tasks and the CLI both call.
 
-discover -> fetch -> extract -> validate -> load. Each takes the previous stage's manifest key and returns
-its own (see pipeline/manifests.py). Every stage is idempotent: rerunning it for the same run, or running
-the whole pipeline again when nothing changed on the portal, writes no new object and no new row version.
+discover -> fetch -> extract -> validate -> load. A stage hands the next one a small JSON-able dict (it goes
+through XCom): counts, readable reasons, and the object-store key of a manifest holding the actual work
+items, written only when there is work (see pipeline/manifests.py). Every stage is idempotent: rerunning it
+for the same run, or running the whole pipeline again when nothing changed on the portal, writes no new
+object and no new row version.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from pipeline.context import PipelineContext
 from pipeline.manifests import read_manifest, write_manifest
 from pipeline.primary import choose_primary
 from scrapers.adapters import get_adapter
-from scrapers.http import FetchError, FetchResult
+from scrapers.http import FetchError, FetchResult, HTTPStatusError, PoliteSession
 from scrapers.models import DocumentRef
 
 log = logging.getLogger(__name__)
 
 Progress = Callable[[int], None]
+STAGES = ("discover", "fetch", "extract", "validate", "load")
 
 
 class NoDocumentsFound(RuntimeError):
@@ -41,28 +44,28 @@ class RunSummary:
     quarantine_reasons: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
-        return {
-            "portal_id": self.portal_id,
-            "run_id": self.run_id,
-            "discovered": self.discovered,
-            "new": self.new,
-            "updated": self.updated,
-            "unchanged": self.unchanged,
-            "quarantined": self.quarantined,
-            "quarantine_reasons": self.quarantine_reasons,
-        }
+        return asdict(self)
+
+
+def _manifest_or_none(ctx: PipelineContext, stage: str, items: list, **extra) -> str | None:
+    return write_manifest(ctx.store, ctx.portal.id, stage, {"items": items, **extra}) if items else None
+
+
+def _items(ctx: PipelineContext, handover: dict) -> list:
+    return read_manifest(ctx.store, handover["manifest"])["items"] if handover.get("manifest") else []
 
 
 # --- discover -------------------------------------------------------------------------------------------
 
 
 def discover(ctx: PipelineContext, limit: int | None = None) -> str:
-    """Walk the portal's listings and write the document references found."""
+    """Walk the portal's listing pages (only those) and write the references found, content-addressed:
+    an unchanged listing gives the same manifest, so a rerun writes nothing new."""
     ctx.warehouse.start_run(ctx.run_id, ctx.portal.id)
     adapter = get_adapter(ctx.portal.cms)
     limit = limit if limit is not None else ctx.settings.max_documents_per_run
     with ctx.http_session() as session:
-        refs = list(adapter.discover(ctx.portal, session.get_text, limit=limit))
+        refs = list(adapter.discover(ctx.portal, session.get_text, limit=limit, open_details=False))
     if not refs:
         raise NoDocumentsFound(
             f"{ctx.portal.id}: the {ctx.portal.cms} adapter found no documents at "
@@ -95,39 +98,78 @@ def _stored_file(ctx: PipelineContext, result: FetchResult, role: str, filename:
     }
 
 
-def _fetch_one(ctx: PipelineContext, session, ref: DocumentRef, known: dict[str, str]) -> dict:
-    """Fetch a document's detail page and its primary file; store originals only when they are new."""
+def _revisit(ctx: PipelineContext, session: PoliteSession, ref: DocumentRef, known: dict) -> str | None:
+    """For a document the archive already holds: its known status ('unchanged', 'still-quarantined')
+    when the portal still serves the same primary file, else None (fetch it in full). The request is
+    conditional, so an unchanged file costs no transfer, and the detail page is not opened at all."""
+    listed_primary = choose_primary(ref.attachments)
+    url = listed_primary.url if listed_primary else known.get("url")
+    if not url or url != known.get("url"):
+        return None
+    validators = ctx.warehouse.last_validators(ctx.portal.id, url)
+    if not validators or validators["sha256"] != known["sha256"]:
+        return None
+    try:
+        result = session.get(url, validators=validators)
+    except HTTPStatusError:
+        return None  # moved or removed: the full fetch decides what it is now
+    if result.not_modified or result.sha256 == known["sha256"]:
+        return known["status"]
+    return None
+
+
+def _fetch_in_full(ctx: PipelineContext, session: PoliteSession, ref: DocumentRef, known: dict) -> dict:
+    """Open the detail page (it completes the ref), fetch the primary file and other attachments, and
+    store the originals."""
     detail = session.get(ref.detail_url)
+    adapter = get_adapter(ctx.portal.cms)
+    ref = adapter.complete(
+        ctx.portal, lambda url: detail.text() if url == ref.detail_url else session.get_text(url), ref
+    )
     primary_att = choose_primary(ref.attachments)
     primary = session.get(primary_att.url) if primary_att else detail
+    item = {"ref": ref.to_dict(), "primary_sha256": primary.sha256}
     if known.get("sha256") == primary.sha256:
-        return {"ref": ref.to_dict(), "status": "unchanged", "primary_sha256": primary.sha256}
-    if known.get("quarantined_sha256") == primary.sha256:
-        return {"ref": ref.to_dict(), "status": "quarantined-unchanged", "primary_sha256": primary.sha256}
+        return {**item, "status": known["status"]}
     files = [_stored_file(ctx, detail, "detail", None)]
     if primary_att:
         files.append(_stored_file(ctx, primary, "primary", primary_att.filename))
     for att in ref.attachments:
         if att is not primary_att:
             files.append(_stored_file(ctx, session.get(att.url), "attachment", att.filename))
-    status = "changed" if known.get("sha256") else "new"
-    return {"ref": ref.to_dict(), "status": status, "primary_sha256": primary.sha256, "files": files}
+    status = "changed" if known.get("status") == "unchanged" else "new"
+    return {**item, "status": status, "files": files}
 
 
-def fetch(ctx: PipelineContext, discover_key: str, progress: Progress | None = None) -> str:
+def fetch(ctx: PipelineContext, discover_key: str, progress: Progress | None = None) -> dict:
     refs = [DocumentRef.from_dict(r) for r in read_manifest(ctx.store, discover_key)["refs"]]
     known = ctx.warehouse_state()
-    items = []
+    work, counts, reasons = [], {"unchanged": 0, "still-quarantined": 0, "failed": 0}, []
     with ctx.http_session(log_fetches=True) as session:
         for ref in refs:
+            state = known.get(ref.doc_key, {})
             try:
-                items.append(_fetch_one(ctx, session, ref, known.get(ref.doc_key, {})))
+                status = _revisit(ctx, session, ref, state) if state else None
+                item = {"status": status} if status else _fetch_in_full(ctx, session, ref, state)
             except FetchError as exc:
                 ctx.quarantine(ref, "fetch", [str(exc)], files=[], sha256=None)
-                items.append({"ref": ref.to_dict(), "status": "failed", "error": str(exc)})
+                item = {"status": "failed"}
+                reasons.append(f"{ref.doc_key}: {exc}")
+            if item["status"] in counts:
+                counts[item["status"]] += 1
+                if item["status"] == "still-quarantined":
+                    reasons.append(f"{ref.doc_key}: still in quarantine (the portal serves the same file)")
+            else:
+                work.append(item)
             if progress:
                 progress(1)
-    return write_manifest(ctx.store, ctx.portal.id, "fetch", {"items": items})
+    return {
+        "manifest": _manifest_or_none(ctx, "fetch", work),
+        "discovered": len(refs),
+        "unchanged": counts["unchanged"],
+        "quarantined": counts["still-quarantined"] + counts["failed"],
+        "reasons": reasons,
+    }
 
 
 # --- extract --------------------------------------------------------------------------------------------
@@ -138,14 +180,12 @@ def _primary_file(item: dict) -> dict:
     return next((f for f in files if f["role"] == "primary"), files[0])
 
 
-def extract(ctx: PipelineContext, fetch_key: str, progress: Progress | None = None) -> str:
+def extract(ctx: PipelineContext, fetched: dict, progress: Progress | None = None) -> dict:
     from parsers.errors import ExtractionError
     from pipeline.records import build_record
 
-    records, quarantined = [], []
-    for item in read_manifest(ctx.store, fetch_key)["items"]:
-        if item["status"] not in ("new", "changed"):
-            continue
+    records, reasons = [], []
+    for item in _items(ctx, fetched):
         ref = DocumentRef.from_dict(item["ref"])
         primary = _primary_file(item)
         data = ctx.store.get_original(primary["sha256"])
@@ -154,44 +194,36 @@ def extract(ctx: PipelineContext, fetch_key: str, progress: Progress | None = No
         except ExtractionError as exc:
             reason = f"cannot extract {primary.get('filename') or primary['url']}: {exc}"
             ctx.quarantine(ref, "extract", [reason], files=item["files"], sha256=primary["sha256"])
-            quarantined.append({"doc_key": ref.doc_key, "reasons": [reason]})
+            reasons.append(f"{ref.doc_key}: {reason}")
         else:
             records.append({"item": item, "record": record})
         if progress:
             progress(1)
-    return write_manifest(
-        ctx.store, ctx.portal.id, "extract", {"records": records, "quarantined": quarantined}
-    )
+    return {"manifest": _manifest_or_none(ctx, "extract", records), "reasons": reasons}
 
 
 # --- validate -------------------------------------------------------------------------------------------
 
 
-def validate(ctx: PipelineContext, extract_key: str) -> str:
+def validate(ctx: PipelineContext, extracted: dict) -> dict:
     from quality import validate_records
 
-    manifest = read_manifest(ctx.store, extract_key)
-    entries = manifest["records"]
-    passed, failed = [], []
+    entries = _items(ctx, extracted)
+    reasons = list(extracted["reasons"])
+    passed = []
     if entries:
         batch = [dict(e["record"], record_id=e["item"]["ref"]["doc_key"]) for e in entries]
         outcome = validate_records(batch)
         for entry in entries:
-            doc_key = entry["item"]["ref"]["doc_key"]
-            reasons = outcome.failed.get(doc_key)
-            if reasons:
-                primary = _primary_file(entry["item"])
-                ref = DocumentRef.from_dict(entry["item"]["ref"])
-                ctx.quarantine(ref, "validate", reasons, files=entry["item"]["files"], sha256=primary["sha256"])
-                failed.append({"doc_key": doc_key, "reasons": reasons})
+            ref = DocumentRef.from_dict(entry["item"]["ref"])
+            failures = outcome.failed.get(ref.doc_key)
+            if failures:
+                sha256 = _primary_file(entry["item"])["sha256"]
+                ctx.quarantine(ref, "validate", failures, files=entry["item"]["files"], sha256=sha256)
+                reasons.append(f"{ref.doc_key}: {'; '.join(failures)}")
             else:
                 passed.append(entry)
-    return write_manifest(
-        ctx.store,
-        ctx.portal.id,
-        "validate",
-        {"passed": passed, "failed": failed, "extract_quarantined": manifest["quarantined"]},
-    )
+    return {"manifest": _manifest_or_none(ctx, "validate", passed), "reasons": reasons}
 
 
 # --- load -----------------------------------------------------------------------------------------------
@@ -201,23 +233,17 @@ def _text_digest(text: str | None) -> str:
     return hashlib.sha256((text or "").encode()).hexdigest()
 
 
-def load(ctx: PipelineContext, validate_key: str, fetch_key: str) -> RunSummary:
-    from pipeline.records import warehouse_row
-
-    manifest = read_manifest(ctx.store, validate_key)
-    fetched = read_manifest(ctx.store, fetch_key)["items"]
-    summary = RunSummary(ctx.portal.id, ctx.run_id, discovered=len(fetched))
-    for item in fetched:
-        if item["status"] == "unchanged":
-            summary.unchanged += 1
-        elif item["status"] in ("failed", "quarantined-unchanged"):
-            summary.quarantined += 1
-            summary.quarantine_reasons.append(f"{item['ref']['doc_key']}: {item.get('error', 'unchanged')}")
-    for entry in manifest["failed"] + manifest["extract_quarantined"]:
-        summary.quarantined += 1
-        summary.quarantine_reasons.append(f"{entry['doc_key']}: {'; '.join(entry['reasons'])}")
-    for entry in manifest["passed"]:
-        outcome = _load_one(ctx, entry, warehouse_row)
+def load(ctx: PipelineContext, validated: dict, fetched: dict) -> RunSummary:
+    summary = RunSummary(
+        ctx.portal.id,
+        ctx.run_id,
+        discovered=fetched["discovered"],
+        unchanged=fetched["unchanged"],
+        quarantined=fetched["quarantined"] + len(validated["reasons"]),
+        quarantine_reasons=fetched["reasons"] + validated["reasons"],
+    )
+    for entry in _items(ctx, validated):
+        outcome = _load_one(ctx, entry)
         if outcome == "insert":
             summary.new += 1
         elif outcome == "update":
@@ -228,7 +254,9 @@ def load(ctx: PipelineContext, validate_key: str, fetch_key: str) -> RunSummary:
     return summary
 
 
-def _load_one(ctx: PipelineContext, entry: dict, warehouse_row) -> str:
+def _load_one(ctx: PipelineContext, entry: dict) -> str:
+    from pipeline.records import warehouse_row
+
     item, record = entry["item"], entry["record"]
     ref = DocumentRef.from_dict(item["ref"])
     primary = _primary_file(item)
@@ -254,16 +282,13 @@ def run_all(ctx: PipelineContext, limit: int | None = None, progress_factory=Non
     """The whole pipeline in one process (the CLI's `directives run`), same code as the DAG tasks."""
     discover_key = discover(ctx, limit=limit)
     count = len(read_manifest(ctx.store, discover_key)["refs"])
-    bar = progress_factory(count * 2, ctx.portal.id) if progress_factory else None
-    step = bar.update if bar else None
-    fetch_key = fetch(ctx, discover_key, progress=step)
-    extract_key = extract(ctx, fetch_key, progress=step)
-    validate_key = validate(ctx, extract_key)
-    summary = load(ctx, validate_key, fetch_key)
+    bar = progress_factory(count, f"{ctx.portal.id} fetch") if progress_factory else None
+    fetched = fetch(ctx, discover_key, progress=bar.update if bar else None)
     if bar:
         bar.close()
-    return summary
-
-
-def stage_names() -> Iterable[str]:
-    return ("discover", "fetch", "extract", "validate", "load")
+    work = len(_items(ctx, fetched))
+    bar = progress_factory(work, f"{ctx.portal.id} extract") if progress_factory and work else None
+    extracted = extract(ctx, fetched, progress=bar.update if bar else None)
+    if bar:
+        bar.close()
+    return load(ctx, validate(ctx, extracted), fetched)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import urljoin, urlsplit
@@ -66,6 +66,12 @@ class FetchResult:
     sha256: str
     fetched_at: datetime
     elapsed_ms: int
+    etag: str | None = None
+    last_modified: str | None = None
+
+    @property
+    def not_modified(self) -> bool:
+        return self.status == 304
 
     @property
     def size(self) -> int:
@@ -78,6 +84,15 @@ class FetchResult:
             return self.content.decode("utf-8")
         except UnicodeDecodeError:
             return self.content.decode("cp1258", errors="replace")
+
+
+def _conditional_headers(validators: Mapping[str, str | None] | None) -> dict[str, str]:
+    headers = {}
+    if validators and validators.get("etag"):
+        headers["If-None-Match"] = validators["etag"]
+    if validators and validators.get("last_modified"):
+        headers["If-Modified-Since"] = validators["last_modified"]
+    return headers
 
 
 class HostThrottle:
@@ -198,10 +213,14 @@ class PoliteSession:
             chunks.append(chunk)
         return b"".join(chunks)
 
-    def get(self, url: str) -> FetchResult:
-        """GET a URL of this portal; raises FetchError (or a subclass) with a readable reason."""
+    def get(self, url: str, validators: Mapping[str, str | None] | None = None) -> FetchResult:
+        """GET a URL of this portal; raises FetchError (or a subclass) with a readable reason.
+
+        With `validators` (the `etag` / `last_modified` of an earlier response) the request is conditional:
+        an unchanged resource answers 304 with an empty body, so a revisit transfers nothing.
+        """
         try:
-            result = self._get(url)
+            result = self._get(url, _conditional_headers(validators))
         except FetchError as exc:
             if self.on_fetch:
                 self.on_fetch(None, url, exc)
@@ -215,7 +234,7 @@ class PoliteSession:
             self.on_fetch(result, url, None)
         return result
 
-    def _get(self, url: str) -> FetchResult:
+    def _get(self, url: str, headers: dict[str, str]) -> FetchResult:
         started = time.monotonic()
         current = url
         # Redirects are followed by hand so that every hop is checked against the allowed hosts
@@ -228,6 +247,7 @@ class PoliteSession:
                 current,
                 stream=True,
                 allow_redirects=False,
+                headers=headers,
                 timeout=(self.limits.connect_timeout, self.limits.read_timeout),
             ) as response:
                 if response.status_code in REDIRECT_CODES and "Location" in response.headers:
@@ -235,7 +255,7 @@ class PoliteSession:
                     continue
                 if response.status_code >= 400:
                     raise HTTPStatusError(current, response.status_code)
-                content = self._read_capped(response, current)
+                content = b"" if response.status_code == 304 else self._read_capped(response, current)
                 return FetchResult(
                     url=url,
                     final_url=current,
@@ -245,6 +265,8 @@ class PoliteSession:
                     sha256=hashlib.sha256(content).hexdigest(),
                     fetched_at=datetime.now(UTC),
                     elapsed_ms=int((time.monotonic() - started) * 1000),
+                    etag=response.headers.get("ETag"),
+                    last_modified=response.headers.get("Last-Modified"),
                 )
         raise FetchError(f"{url}: more than {self.limits.max_redirects} redirects")
 

@@ -204,9 +204,17 @@ class Adapter(ABC):
 
     @abstractmethod
     def discover(
-        self, portal: Portal, fetch_text: FetchText, limit: int | None = None
+        self, portal: Portal, fetch_text: FetchText, limit: int | None = None, open_details: bool = True
     ) -> Iterator[DocumentRef]:
-        """Yield the portal's documents, newest listing first, each once, never leaving the portal's hosts."""
+        """Yield the portal's documents, newest listing first, each once, never leaving the portal's hosts.
+
+        With open_details=False only the listing pages are read: each ref carries what its listing row
+        shows, and `complete` opens its detail page later (the pipeline does so only for new documents).
+        """
+
+    @abstractmethod
+    def complete(self, portal: Portal, fetch_text: FetchText, ref: DocumentRef) -> DocumentRef:
+        """The ref with what its detail page adds (fields, attachments)."""
 
     @abstractmethod
     def parse_page(self, html: str, page_url: str, options: Mapping[str, Any] | None = None) -> Any:
@@ -232,7 +240,7 @@ class ListingAdapter(Adapter):
         return self.parse_listing(html, page_url, options)
 
     def discover(
-        self, portal: Portal, fetch_text: FetchText, limit: int | None = None
+        self, portal: Portal, fetch_text: FetchText, limit: int | None = None, open_details: bool = True
     ) -> Iterator[DocumentRef]:
         if limit is not None and limit <= 0:
             return
@@ -248,7 +256,10 @@ class ListingAdapter(Adapter):
                     log.debug("%s: %s listed again (%s); kept once", portal.id, item.doc_key, item.detail_url)
                     continue
                 seen.add(item.doc_key)
-                yield self._complete(portal, fetch_text, item, hosts)
+                if open_details:
+                    yield self._complete(portal, fetch_text, item, hosts)
+                else:
+                    yield _ref_of(portal, item, hosts)
                 yielded += 1
                 if limit is not None and yielded >= limit:
                     return
@@ -277,22 +288,29 @@ class ListingAdapter(Adapter):
         if url is not None and url not in visited:
             log.warning("%s: stopped at options.max_pages=%d; %s not read", portal.id, max_pages, url)
 
+    def complete(self, portal: Portal, fetch_text: FetchText, ref: DocumentRef) -> DocumentRef:
+        item = Found(ref.doc_key, ref.detail_url, ref.title, dict(ref.listed), list(ref.attachments))
+        return self._complete(portal, fetch_text, item, allowed_hosts(portal))
+
     def _complete(
         self, portal: Portal, fetch_text: FetchText, item: Found, hosts: frozenset[str]
     ) -> DocumentRef:
         detail = self.parse_detail(fetch_text(item.detail_url), item.detail_url, portal.options).document
-        merged = merge_found(item, detail)
-        attachments = []
-        for att in merged.attachments:
-            if host_of(att.url) in hosts:
-                attachments.append(att)
-            else:
-                log.warning("%s: %s: ignoring off-host attachment %s", portal.id, item.detail_url, att.url)
-        return DocumentRef(
-            portal_id=portal.id,
-            doc_key=merged.doc_key,
-            detail_url=merged.detail_url,
-            title=merged.title,
-            listed=merged.listed,
-            attachments=tuple(attachments),
-        )
+        return _ref_of(portal, merge_found(item, detail), hosts)
+
+
+def _ref_of(portal: Portal, found: Found, hosts: frozenset[str]) -> DocumentRef:
+    attachments = []
+    for att in found.attachments:
+        if host_of(att.url) in hosts:
+            attachments.append(att)
+        else:
+            log.warning("%s: %s: ignoring off-host attachment %s", portal.id, found.detail_url, att.url)
+    return DocumentRef(
+        portal_id=portal.id,
+        doc_key=found.doc_key,
+        detail_url=found.detail_url,
+        title=found.title,
+        listed=found.listed,
+        attachments=tuple(attachments),
+    )

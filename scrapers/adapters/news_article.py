@@ -81,7 +81,7 @@ class NewsArticleAdapter(ListingAdapter):
                     doc_key=key,
                     detail_url=anchors[0][1],
                     title=title,
-                    listed={"subject": title, "issued_date": _published_date(container)},
+                    listed={"subject": title, "published_date": _published_date(container)},
                 )
             )
         return ListingPage(items=items, next_url=_next_page(soup, page_url, options))
@@ -104,7 +104,7 @@ class NewsArticleAdapter(ListingAdapter):
                 doc_key=key,
                 detail_url=page_url,
                 title=title,
-                listed={"subject": title, "issued_date": _published_date(article, after=heading)},
+                listed={"subject": title, "published_date": _published_date(article, after=heading)},
                 attachments=unique_attachments(_file_links(article, page_url)),
             )
         )

@@ -21,5 +21,6 @@ def test_every_dag_and_task_has_a_failure_callback(dagbag):
 
 def test_stages_run_in_order(dagbag):
     for dag in dagbag.dags.values():
-        assert [t.task_id for t in dag.topological_sort()] == ["discover", "fetch", "extract", "validate", "load"]
+        order = [t.task_id for t in dag.topological_sort()]
+        assert order == ["discover", "fetch", "extract", "validate", "load"]
         assert dag.max_active_runs == 1

@@ -1,0 +1,122 @@
+"""The `directives` command: operate portals, run the pipeline, parse files, query the archive."""
+
+from __future__ import annotations
+
+import json
+import sys
+import uuid
+from datetime import UTC, datetime
+
+import click
+
+from scrapers.registry import RegistryError, get_portal, load_registry
+
+REGISTRY_OPTION = click.option(
+    "--registry",
+    type=click.Path(exists=True, dir_okay=False),
+    envvar="DIRECTIVES_REGISTRY",
+    help="Portal registry YAML (default: config/portals.yaml or $DIRECTIVES_REGISTRY).",
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def cli() -> None:
+    """Ingest and archive the directives Vietnamese provincial Party committees publish on their portals."""
+
+
+def _portal_or_exit(portal_id: str, registry: str | None):
+    try:
+        return get_portal(portal_id, registry)
+    except RegistryError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+@cli.command()
+@REGISTRY_OPTION
+@click.option("--all", "show_all", is_flag=True, help="Include disabled portals.")
+def portals(registry: str | None, show_all: bool) -> None:
+    """List the portals of the registry."""
+    try:
+        entries = load_registry(registry)
+    except RegistryError as exc:
+        raise click.ClickException(str(exc)) from exc
+    for p in entries:
+        if p.enabled or show_all:
+            flags = ("enabled" if p.enabled else "disabled") + ("" if p.verified else ", unverified")
+            click.echo(f"{p.id:28} {p.cms:14} {p.level:9} {p.province_name:14} {p.base_url}  ({flags})")
+
+
+@cli.command()
+@click.argument("portal_id")
+@REGISTRY_OPTION
+@click.option("--limit", type=int, default=None, help="Stop after N documents.")
+def discover(portal_id: str, registry: str | None, limit: int | None) -> None:
+    """Print, as JSON lines, the documents a portal's adapter finds; stores nothing.
+
+    Use it to check a new registry entry, or a site whose markup changed, before enabling it.
+    """
+    from pipeline.settings import settings_from_env
+    from scrapers.adapters import get_adapter
+    from scrapers.http import FetchError, PoliteSession
+
+    portal = _portal_or_exit(portal_id, registry)
+    settings = settings_from_env()
+    found = 0
+    with PoliteSession.for_portal(portal, limits=settings.fetch_limits) as session:
+        try:
+            for ref in get_adapter(portal.cms).discover(portal, session.get_text, limit=limit):
+                click.echo(json.dumps(ref.to_dict(), ensure_ascii=False))
+                found += 1
+        except FetchError as exc:
+            raise click.ClickException(str(exc)) from exc
+    if not found:
+        raise click.ClickException(f"{portal_id}: no documents found (has the site changed?)")
+    click.echo(f"{found} documents", err=True)
+
+
+@cli.command()
+@click.argument("portal_id")
+@REGISTRY_OPTION
+@click.option("--limit", type=int, default=None, help="Process at most N documents.")
+@click.option("--run-id", default=None, help="Run id (default: manual__<UTC time>).")
+def run(portal_id: str, registry: str | None, limit: int | None, run_id: str | None) -> None:
+    """Run one portal's whole pipeline (the same code the DAG tasks call) and print the summary."""
+    from tqdm import tqdm
+
+    from pipeline.context import PipelineContext
+    from pipeline.settings import settings_from_env
+    from pipeline.stages import run_all
+
+    portal = _portal_or_exit(portal_id, registry)
+    run_id = run_id or f"manual__{datetime.now(UTC).strftime('%Y%m%dT%H%M%S')}_{uuid.uuid4().hex[:6]}"
+    ctx = PipelineContext(settings_from_env(), portal, run_id)
+    try:
+        summary = run_all(
+            ctx,
+            limit=limit,
+            progress_factory=lambda total, label: tqdm(total=total, desc=label, unit="step", file=sys.stderr),
+        )
+    finally:
+        ctx.close()
+    click.echo(json.dumps(summary.as_dict(), ensure_ascii=False, indent=2))
+
+
+def _register_optional_commands() -> None:
+    from directives_cli.archive_cmds import archive_commands
+    from directives_cli.demo_cmd import demo_command
+    from directives_cli.parse_cmds import eval_command, parse_command
+    from directives_cli.simulate_cmd import simulate_command
+
+    cli.add_command(parse_command, "parse")
+    cli.add_command(eval_command, "eval")
+    cli.add_command(simulate_command, "simulate")
+    cli.add_command(demo_command, "demo")
+    for command in archive_commands:
+        cli.add_command(command)
+
+
+_register_optional_commands()
+
+
+if __name__ == "__main__":
+    cli()

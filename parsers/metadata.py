@@ -1,0 +1,203 @@
+"""Extracted text -> the fields of the document record (see docs/design.md and
+/work/shared/reference/document-format-rules.md).
+
+    from parsers.metadata import fields_from_text
+    fields = fields_from_text(text)   # dict: family, doc_type, number, ..., body, text, warnings
+
+The text may come in the extraction layer's block order (left header block, right header block, type line,
+trích yếu, body, 'Nơi nhận:' and signature blocks), or in another order (OCR, HTML articles, Word files):
+each field is found by what it looks like, not by its position alone.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from parsers.metadata_closing import _KINH_GUI, _NOI_NHAN, find_label, find_signature, recipient_list
+from parsers.metadata_header import (
+    find_type_line,
+    issuer_from_lines,
+    parse_number,
+    parse_place_date,
+    scan_header,
+    subject_lines,
+    type_of_line,
+    vv_subject,
+)
+from parsers.metadata_tables import DOC_TYPES, STATE_ONLY_TYPES
+from parsers.normalize import clean_line, fold_key, nfc, strip_markdown
+
+FIELD_NAMES = (
+    "family",
+    "doc_type",
+    "doc_type_name",
+    "number",
+    "issuer",
+    "issuer_parent",
+    "place",
+    "issued_date",
+    "subject",
+    "signing_authority",
+    "on_behalf_of",
+    "signer_title",
+    "signer_name",
+    "recipients",
+)
+# Types whose documents carry neither a 'Nơi nhận:' list nor, for some, a number.
+_NO_RECIPIENTS = {"LUẬT", "BỘ LUẬT", "HIẾN PHÁP", "PHÁP LỆNH", "VĂN BẢN HỢP NHẤT"}
+_NO_NUMBER = {"HIẾN PHÁP"}
+# A 'Kính gửi:' this many non-blank lines after the trích yếu still belongs to the header (margin notes
+# and OCR debris can sit between them).
+KINH_GUI_WINDOW = 12
+_PARTY_ISSUER_WORDS = (
+    "dang bo",
+    "tinh uy",
+    "huyen uy",
+    "thanh uy",
+    "thi uy",
+    "quan uy",
+    "dang uy",
+    "chi bo",
+    "ban thuong vu",
+    "ban chap hanh",
+)
+
+
+def document_lines(text: str) -> list[str]:
+    """NFC lines without markdown markers; a Word table row '|a|b|' becomes one line per cell."""
+    out: list[str] = []
+    for raw in strip_markdown(nfc(text or "")).replace("\u00d0", "Đ").split("\n"):
+        line = clean_line(raw)
+        if line.startswith("|") and line.endswith("|") and line.count("|") >= 2:
+            out.extend(clean_line(cell) for cell in line.strip("|").split("|") if clean_line(cell))
+        else:
+            out.append(line)
+    return out
+
+
+def fields_from_text(text: str) -> dict:
+    """All record fields that come from the text (not pages/page_sources/ocr_confidence)."""
+    warnings: list[str] = []
+    lines = document_lines(text)
+    head = scan_header(lines)
+    issuer, issuer_parent = issuer_from_lines(head.issuer_lines, warnings)
+    number = parse_number(lines[head.number_line], warnings) if head.number_line is not None else None
+    place, issued = _place_and_date(lines, head, warnings)
+
+    type_name = printed_type = None
+    type_at = find_type_line(lines, head.end + 1)
+    if type_at is not None:
+        type_name, printed_type, rest = type_of_line(lines[type_at])
+        subject_parts, body_start = subject_lines(lines, type_at + 1, rest)
+        subject = " ".join(subject_parts) or None
+    elif head.vv_line is not None:
+        subject, body_start = vv_subject(lines, head.vv_line)
+        type_name = printed_type = "CÔNG VĂN"
+    else:
+        subject, body_start = None, head.end + 1
+
+    kinh_gui = find_label(lines, _KINH_GUI, max(head.end, 0))
+    recipients: list[str] = []
+    if kinh_gui is not None and _nonblank_between(lines, body_start, kinh_gui) <= KINH_GUI_WINDOW:
+        recipients, body_start = recipient_list(lines, kinh_gui, _KINH_GUI)
+    noi_nhan = find_label(lines, _NOI_NHAN, body_start, last=True)
+    recipients_end = None
+    if noi_nhan is not None:
+        listed, recipients_end = recipient_list(lines, noi_nhan, _NOI_NHAN)
+        recipients += [r for r in listed if r not in recipients]
+    closing = find_signature(lines, body_start, noi_nhan, recipients_end, warnings)
+
+    family = _family(head.motto_family, number, type_name, issuer, warnings)
+    doc_type = _doc_type(family, number, type_name, warnings)
+    body_end = min(x for x in (noi_nhan, closing.signature_start, len(lines)) if x is not None)
+    fields = {
+        "family": family,
+        "doc_type": doc_type,
+        "doc_type_name": printed_type,
+        "number": number.value if number else None,
+        "issuer": issuer,
+        "issuer_parent": issuer_parent,
+        "place": place,
+        "issued_date": issued,
+        "subject": subject,
+        "signing_authority": closing.signing_authority,
+        "on_behalf_of": closing.on_behalf_of,
+        "signer_title": closing.signer_title,
+        "signer_name": closing.signer_name,
+        "recipients": recipients,
+        "body": _join_body(lines[body_start:body_end]),
+        "text": nfc(text or ""),
+    }
+    if doc_type == "CV" and not fields["doc_type_name"]:
+        fields["doc_type_name"] = "CÔNG VĂN"
+    _warn_missing(fields, type_name, warnings)
+    fields["warnings"] = warnings
+    return fields
+
+
+def _nonblank_between(lines: list[str], lo: int, hi: int) -> int:
+    return sum(1 for line in lines[lo:hi] if line)
+
+
+def _place_and_date(lines: list[str], head, warnings: list[str]) -> tuple[str | None, date | None]:
+    if head.date_line is None:
+        return None, None
+    line = lines[head.date_line]
+    after = 0
+    if head.date_line == head.number_line:  # OCR merged 'Số: …' with the place-and-date: skip the number
+        m = re.search(r"[/\-][A-Za-zĐđ0-9&\-]+\s+", line)
+        after = m.end() if m else 0
+    return parse_place_date(line, warnings, after)
+
+
+def _family(
+    motto: str | None, number, type_name: str | None, issuer: str | None, warnings: list[str]
+) -> str | None:
+    by_number = number.style if number else None
+    if motto in ("party", "state"):
+        if by_number and by_number != motto:
+            warnings.append(f"header says {motto} but the number is {by_number}-style; kept {motto}")
+        return motto
+    if by_number:
+        return by_number
+    if type_name in STATE_ONLY_TYPES:
+        return "state"
+    if issuer:
+        return "party" if fold_key(issuer).startswith(_PARTY_ISSUER_WORDS) else "state"
+    warnings.append("family undetermined: no motto, number, issuer or State-only type")
+    return None
+
+
+def _doc_type(family: str | None, number, type_name: str | None, warnings: list[str]) -> str | None:
+    by_name = None
+    if type_name in DOC_TYPES:
+        party_code, state_code = DOC_TYPES[type_name]
+        by_name = party_code if family == "party" else state_code
+    by_number = number.type_code if number else None
+    if by_number and by_name and by_number != by_name:
+        warnings.append(f"type line says {by_name} but the number says {by_number}; kept {by_number}")
+    return by_number or by_name
+
+
+_RUNNING_HEADER = re.compile(r"^(\d+\s+)?CÔNG BÁO/Số [\d +]+/Ngày [\d-]+(\s+\d+)?$")
+
+
+def _join_body(lines: list[str]) -> str | None:
+    """The body's lines; the Official Gazette's running headers ('CÔNG BÁO/Số …/Ngày …') are not content."""
+    text = "\n".join(line for line in lines if not _RUNNING_HEADER.match(line))
+    text = re.sub(r"\n{3,}", "\n\n", text).strip()
+    return text or None
+
+
+def _warn_missing(fields: dict, type_name: str | None, warnings: list[str]) -> None:
+    expected = ["issuer", "issued_date", "subject", "signer_name"]
+    if type_name is None or any(DOC_TYPES.get(type_name, (None, None))):
+        expected.append("doc_type")
+    if type_name not in _NO_NUMBER:
+        expected.append("number")
+    if type_name not in _NO_RECIPIENTS:
+        expected.append("recipients")
+    for name in expected:
+        if not fields.get(name) and not any(w.startswith(name.replace("_", " ")) for w in warnings):
+            warnings.append(f"{name} not found")

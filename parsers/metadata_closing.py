@@ -1,0 +1,208 @@
+"""The end of an official document: the 'Nơi nhận:' list and the signature block (either order), plus the
+'Kính gửi:' list of a công văn.  Lines are the cleaned document lines ('' for a blank line)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from parsers.metadata_header import repair_phrases, type_of_line
+from parsers.metadata_tables import AUTHORITY_MARKERS, HEADER_PHRASES, SIGNATURE_NOISE
+from parsers.normalize import fold, is_caps, proper_case
+
+CLOSING_SCAN_LINES = 60
+MAX_FRAGMENT = 16  # chars: a stray piece of the other column, not a line of the signature block
+_AUTHORITY = re.compile(r"^(T\s*/\s*M|K\s*/\s*T|T\s*/\s*L|TM\s*\.|KT\s*\.|TL\s*\.|TUQ\s*\.|Q\s*\.)\s*(\S.*)$")
+_BULLET = re.compile(r"^(?:[-–—•+*]|\.(?=\s+[A-ZĐ]))\s*")
+_NOI_NHAN = re.compile(r"^n[oa]i\s*nh[a]n\s*[:;.]?\s*", re.IGNORECASE)
+_KINH_GUI = re.compile(r"^k[i]nh\s*g[u]i\s*[:;.]?\s*", re.IGNORECASE)
+# exact (accented) words: folding would make the name TRƯƠNG a title word (TRƯỞNG BAN)
+_TITLE_WORDS = {w for phrase in HEADER_PHRASES for w in phrase.split()} | {"QUỐC", "HỘI", "ỦY", "UỶ"}
+
+
+@dataclass
+class Closing:
+    recipients: list[str] = field(default_factory=list)
+    noi_nhan: int | None = None  # index of the 'Nơi nhận:' line
+    signature_start: int | None = None  # first line of the signature block
+    signing_authority: str | None = None
+    on_behalf_of: str | None = None
+    signer_title: str | None = None
+    signer_name: str | None = None
+
+
+def find_label(lines: list[str], pattern: re.Pattern, start: int = 0, last: bool = False) -> int | None:
+    hits = [i for i in range(start, len(lines)) if lines[i] and pattern.match(fold(lines[i]))]
+    if not hits:
+        return None
+    return hits[-1] if last else hits[0]
+
+
+def recipient_list(lines: list[str], label: int, pattern: re.Pattern) -> tuple[list[str], int]:
+    """Entries after a 'Nơi nhận:'/'Kính gửi:' label; wrapped entries are joined.  Returns (entries, end)."""
+    entries: list[str] = []
+    inline = lines[label][pattern.match(fold(lines[label])).end() :].strip()
+    if inline and not _is_signature_line(inline):
+        entries.append(_clean_entry(_BULLET.sub("", inline)))
+    i, after_blank = label + 1, False
+    while i < len(lines):
+        line = lines[i]
+        if not line:
+            after_blank = True
+            i += 1
+            continue
+        if _BULLET.match(line) and not _is_signature_line(_BULLET.sub("", line)):
+            entries.append(_clean_entry(_BULLET.sub("", line)))
+        elif entries and not after_blank and not _is_signature_line(line) and len(line) < 150:
+            entries[-1] = _clean_entry(f"{entries[-1]} {line}")
+        else:
+            break
+        after_blank = False
+        i += 1
+    return [e for e in entries if e], i
+
+
+def _clean_entry(text: str) -> str:
+    return re.sub(r"[\s;,.:]+$", "", text.replace("./.", "")).strip()
+
+
+def _is_signature_line(line: str) -> bool:
+    return bool(_AUTHORITY.match(line)) or (is_caps(line) and _title_like(line))
+
+
+def _title_like(line: str) -> bool:
+    words = re.findall(r"\w+", line.upper())
+    return bool(words) and sum(w in _TITLE_WORDS for w in words) * 2 >= len(words)
+
+
+def is_noise(line: str) -> bool:
+    key = line.strip().lower()
+    return key in SIGNATURE_NOISE or sum(c.isalpha() for c in line) < 2
+
+
+def name_like(line: str) -> bool:
+    """A person's name: 2-6 capitalised words of letters, not a title ('GIÁM ĐỐC')."""
+    words = line.split()
+    if not 2 <= len(words) <= 6 or len(line) > 50:
+        return False
+    if not all(w[0].isupper() and all(c.isalpha() for c in w) for w in words):
+        return False
+    return not (is_caps(line) and _title_like(line))
+
+
+def find_signature(
+    lines: list[str], start: int, noi_nhan: int | None, recipients_end: int | None, warnings: list[str]
+) -> Closing:
+    """Signature fields; the block is after the recipients or right before 'Nơi nhận:'."""
+    closing = Closing()
+    authority = _last_authority_line(lines, start)
+    if authority is not None:
+        closing.signature_start = authority
+        marker, rest = _AUTHORITY.match(lines[authority]).groups()
+        closing.signing_authority = AUTHORITY_MARKERS[re.sub(r"\s+", "", marker).upper()]
+        closing.on_behalf_of = repair_phrases(rest.strip(), warnings)
+        end = noi_nhan if noi_nhan is not None and noi_nhan > authority else len(lines)
+        _title_and_name(lines, authority + 1, end, closing, warnings)
+        return closing
+    for lo, hi in _direct_regions(lines, start, noi_nhan, recipients_end):
+        name_at = _last_name(lines, lo, hi)
+        if name_at is None:
+            continue
+        closing.signer_name = proper_case(lines[name_at])
+        closing.signature_start = name_at
+        titles = _titles_above(lines, lo, name_at)
+        if titles:
+            closing.signature_start = titles[0]
+            closing.signer_title = repair_phrases(" ".join(lines[t] for t in titles), warnings)
+        return closing
+    return closing
+
+
+def _last_authority_line(lines: list[str], start: int) -> int | None:
+    seen = 0
+    for i in range(len(lines) - 1, start - 1, -1):
+        if not lines[i]:
+            continue
+        seen += 1
+        if seen > CLOSING_SCAN_LINES:
+            return None
+        if _AUTHORITY.match(lines[i]) and is_caps(_AUTHORITY.match(lines[i]).group(2)):
+            return i
+    return None
+
+
+def _title_and_name(lines: list[str], lo: int, hi: int, closing: Closing, warnings: list[str]) -> None:
+    titles: list[str] = []
+    for i in range(lo, hi):
+        line = lines[i]
+        if not line or is_noise(line):
+            continue
+        if is_caps(line) and _title_like(line) and len(titles) < 2 and not name_like(line):
+            titles.append(line)
+            continue
+        break
+    closing.signer_title = repair_phrases(" ".join(titles), warnings) if titles else None
+    name_at = _last_name(lines, lo, hi)
+    closing.signer_name = proper_case(lines[name_at]) if name_at is not None else None
+
+
+def _last_name(lines: list[str], lo: int, hi: int) -> int | None:
+    """The name closing the block: the last line of [lo, hi) that is a name, passing over noise and short
+    fragments a two-column layout can push past it (a wrapped 'Tỉnh ủy,' of the Nơi nhận column)."""
+    for i in range(hi - 1, lo - 1, -1):
+        if not lines[i] or is_noise(lines[i]):
+            continue
+        if name_like(lines[i]):
+            return i
+        if not _fragment(lines[i]):
+            return None
+    return None
+
+
+def _fragment(line: str) -> bool:
+    return len(line) <= MAX_FRAGMENT and not is_caps(line) and not _AUTHORITY.match(line)
+
+
+def _titles_above(lines: list[str], lo: int, name_at: int) -> list[int]:
+    titles: list[int] = []
+    for i in range(name_at - 1, lo - 1, -1):
+        if not lines[i] or is_noise(lines[i]):
+            continue
+        if is_caps(lines[i]) and len(lines[i]) <= 60 and not type_of_line(lines[i]) and len(titles) < 2:
+            titles.insert(0, i)
+            continue
+        break
+    return titles
+
+
+def _direct_regions(
+    lines: list[str], start: int, noi_nhan: int | None, recipients_end: int | None
+) -> list[tuple[int, int]]:
+    """Where a head's direct signature (title + name, no T/M…) may sit."""
+    if noi_nhan is None:
+        return [(max(start, _tail_start(lines)), len(lines))]
+    regions = []
+    if recipients_end is not None and recipients_end < len(lines):
+        regions.append((recipients_end, len(lines)))
+    regions.append((max(start, _block_start(lines, noi_nhan)), noi_nhan))
+    return regions
+
+
+def _tail_start(lines: list[str], count: int = 6) -> int:
+    seen = 0
+    for i in range(len(lines) - 1, -1, -1):
+        if lines[i]:
+            seen += 1
+            if seen >= count:
+                return i
+    return 0
+
+
+def _block_start(lines: list[str], end: int, count: int = 6) -> int:
+    seen = 0
+    for i in range(end - 1, -1, -1):
+        if lines[i]:
+            seen += 1
+            if seen >= count:
+                return i
+    return 0

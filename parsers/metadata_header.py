@@ -1,0 +1,483 @@
+"""Page-1 header of an official document: mottos, issuer block, number, place and date, type line, trích yếu.
+
+Every finder takes the document's lines (cleaned, '' for a blank line) and appends to `warnings` what it
+repaired or could not read.  Nothing is guessed: a value that does not validate is dropped with a warning.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
+
+from parsers.metadata_tables import (
+    BODY_HEADINGS,
+    BODY_OPENERS,
+    DIGIT_LOOKALIKES,
+    DOC_TYPES,
+    HEADER_PHRASES,
+    MONTH_WORDS,
+    PARTY_ISSUER_ENDINGS,
+    PARTY_TYPE_CODES,
+    STATE_TYPE_CODES,
+)
+from parsers.normalize import clean_line, fold, fold_key, is_caps, same_spelling
+
+HEADER_SCAN_LINES = 40  # non-blank lines at the top of page 1 where the header may sit
+LONG_PARAGRAPH = 220  # a line this long is body text, never a header or trích yếu line
+MIN_YEAR = 1930  # the Party was founded in 1930; nothing older is a plausible issued date
+MOTTO_SCORE = 80  # rapidfuzz partial_ratio for an OCR-damaged motto to count
+
+PARTY_MOTTO = "dang cong san viet nam"
+STATE_MOTTO = "cong hoa xa hoi chu nghia viet nam"
+STATE_MOTTO_2 = "doc lap tu do hanh phuc"
+OLD_STATE_MOTTO = "viet nam dan chu cong hoa"
+
+_L = "A-Za-zĐđ"
+PARTY_NUMBER = re.compile(rf"^(\d{{1,5}})-([{_L}]{{1,5}})/([{_L}][{_L}0-9]*(?:-[{_L}][{_L}0-9]*)*)$")
+STATE_NUMBER = re.compile(rf"^(\d{{1,5}})/(?:(\d{{4}})/)?([{_L}][{_L}0-9&]*)((?:-[{_L}0-9&]+)*)$")
+_NUMBER_LINE = re.compile(r"^[^\w]{0,3}S[o06&]\s*[:;.]?\s*(?=[\w])")  # on folded text: 'Số:', 'S6:', 'So'
+_DATE = re.compile(r"ngay\s*[,.]?\s*(\S{1,3})\s+th[a-z]{2,4}\s+(.{1,12}?)\s+n[a-z]m\s+(\S{4})", re.IGNORECASE)
+_VV = re.compile(r"^V\s*/\s*[vV]?\s*[.:]?\s+")
+_RULE = re.compile(r"^[\s\-_=*~.·•]+$")
+# First words of an organ's name in the left header block.
+ORGAN_STARTS = (
+    "dang bo",
+    "dang uy",
+    "tinh uy",
+    "huyen uy",
+    "thanh uy",
+    "thi uy",
+    "quan uy",
+    "chi bo",
+    "ban ",
+    "uy ban",
+    "ubnd",
+    "hdnd",
+    "hoi dong",
+    "so ",
+    "bo ",
+    "van phong",
+    "quoc hoi",
+    "chinh phu",
+    "cuc ",
+    "tong cuc",
+    "toa an",
+    "vien ",
+    "truong ",
+    "phong ",
+    "dai hoi",
+    "dang doan",
+    "mat tran",
+    "cong an",
+)
+_ADMIN_UNITS = ("tinh", "thanh pho", "huyen", "quan", "thi xa", "xa", "phuong", "thi tran")
+_COLLECTIVE_STEMS = ("uy ban nhan dan", "hoi dong nhan dan")
+
+
+@dataclass
+class Header:
+    motto_family: str | None = None
+    issuer_lines: list[str] = field(default_factory=list)
+    number_line: int | None = None
+    number_text: str | None = None
+    date_line: int | None = None
+    vv_line: int | None = None
+    end: int = -1  # index of the last header line
+
+
+def motto_kind(line: str) -> tuple[str | None, int]:
+    """('party'|'state'|'state2', start offset of the motto in the line) or (None, -1)."""
+    key = fold(line).lower()
+    for kind, motto in (
+        ("party", PARTY_MOTTO),
+        ("state", STATE_MOTTO),
+        ("state", OLD_STATE_MOTTO),
+        ("state2", STATE_MOTTO_2),
+    ):
+        if len(re.sub(r"[^a-z]", "", key)) < 10:
+            break
+        aligned = fuzz.partial_ratio_alignment(motto, key, score_cutoff=MOTTO_SCORE)
+        if aligned is not None:
+            if kind == "state" and motto == OLD_STATE_MOTTO and aligned.dest_start > 0:
+                continue  # 'NƯỚC VIỆT NAM DÂN CHỦ CỘNG HOÀ' inside a title is not the motto line
+            start = aligned.dest_start
+            if start > 0 and line[start - 1] != " ":  # the alignment may start inside the motto's first word
+                start = line.rfind(" ", 0, start) + 1
+            return kind, start
+    return None, -1
+
+
+def _is_noise_header(line: str) -> bool:
+    key = fold_key(line)
+    return (
+        not line
+        or _RULE.match(line) is not None
+        or key.replace(" ", "").isdigit()
+        or "cong bao" in key
+        or key.startswith(("ky boi", "email", "co quan", "thoi gian ky"))
+    )
+
+
+def scan_header(lines: list[str]) -> Header:
+    """Classify the top lines; the header ends at its last motto/number/date/asterisk line."""
+    head = Header()
+    seen = 0
+    for i, line in enumerate(lines):
+        if not line:
+            continue
+        seen += 1
+        if seen > HEADER_SCAN_LINES or len(line) > LONG_PARAGRAPH:
+            break
+        if type_of_line(line) or fold_key(line).startswith(("kinh gui", "noi nhan")):
+            break
+        if line == "*" or _RULE.match(line):
+            head.end = i if head.end >= 0 or head.issuer_lines else head.end
+            continue
+        kind, start = motto_kind(line)
+        if kind and _motto_is_a_header_line(line, start):
+            if kind != "state2" and head.motto_family is None:
+                head.motto_family = kind
+            left = line[:start].strip(" -_|")
+            if left and is_caps(left) and not _is_noise_header(left):
+                head.issuer_lines.append(left)
+            head.end = i
+            continue
+        folded = fold(line)
+        if head.number_line is None and _NUMBER_LINE.match(folded):
+            head.number_line, head.number_text, head.end = i, line, i
+            if _DATE.search(folded) and head.date_line is None:
+                head.date_line = i
+            continue
+        if head.date_line is None and _DATE.search(folded) and len(line) < 90 and _date_starts_line(folded):
+            head.date_line, head.end = i, i
+            continue
+        if head.vv_line is None and _VV.match(line) and head.number_line is not None:
+            head.vv_line, head.end = i, i
+            continue
+        if (
+            is_caps(line)
+            and not _is_noise_header(line)
+            and not _starts_with_type_name(line)
+            and head.vv_line is None
+            and head.number_line is None
+            and len(line) < 90
+        ):
+            head.issuer_lines.append(line.strip(" -_|*"))
+    if head.end < 0:
+        head.issuer_lines = []  # caps lines without any header element around them are titles, not issuers
+    return head
+
+
+def _motto_is_a_header_line(line: str, start: int) -> bool:
+    """A motto quoted in a sentence ('Căn cứ Hiến pháp nước Cộng hòa…;') is not the header's motto."""
+    left = line[:start].strip(" -_|")
+    return not left or (is_caps(left) and len(line) - start < 60)
+
+
+def _starts_with_type_name(line: str) -> bool:
+    key = fold_key(line)
+    return any(key == tkey or key.startswith(tkey + " ") for tkey, _ in _TYPE_KEYS)
+
+
+def _date_starts_line(folded: str) -> bool:
+    """The place-and-date line starts with the place (or 'ngày'); a body sentence has the date inside it."""
+    m = _DATE.search(folded)
+    before = folded[: m.start()].strip(" ,")
+    return len(before) <= 40 and not re.search(r"\d", before)
+
+
+# ---- issuer -------------------------------------------------------------------------------------------
+
+
+def issuer_from_lines(lines: list[str], warnings: list[str]) -> tuple[str | None, str | None]:
+    """(issuer, issuer_parent) from the left block lines, repaired against HEADER_PHRASES."""
+    lines = [repair_phrases(_strip_junk(x), warnings) for x in lines if _strip_junk(x)]
+    lines = _join_wrapped(lines)
+    if not lines:
+        return None, None
+    if (
+        len(lines) >= 2
+        and fold_key(lines[0]) in _COLLECTIVE_STEMS
+        and fold_key(lines[1]).startswith(_ADMIN_UNITS)
+    ):
+        lines = [f"{lines[0]} {lines[1]}", *lines[2:]]  # 'ỦY BAN NHÂN DÂN / TỈNH QUẢNG NGÃI' is one name
+    if len(lines) == 1:
+        return _valid_organ(lines[0], warnings), None
+    return _valid_organ(" ".join(lines[1:]), warnings), _valid_organ(lines[0], warnings)
+
+
+def _valid_organ(name: str, warnings: list[str]) -> str | None:
+    """An organ's name starts like one and is made of words; OCR debris (a seal over the line) is dropped."""
+    words = name.split()
+    wordy = sum(1 for w in words if sum(c.isalpha() for c in w) >= len(w) - 1) == len(words)
+    if fold_key(name).startswith(ORGAN_STARTS) and wordy:
+        return name
+    warnings.append(f"issuer line unreadable, left out: '{name}'")
+    return None
+
+
+def _near_phrase(line: str) -> str | None:
+    """A whole line one substitution away from a known phrase, the odd character being a digit or symbol
+    ('3Í THƯ' -> 'BÍ THƯ'): a title never holds one, so the repair cannot turn a right word into another."""
+    if len(line) < 5 or all(c.isalpha() or c.isspace() for c in line):
+        return None
+    for phrase in HEADER_PHRASES:
+        if len(phrase) == len(line) and Levenshtein.distance(line, phrase) == 1:
+            return phrase
+    return None
+
+
+def _strip_junk(line: str) -> str:
+    """Rules, asterisks and OCR specks around a header line ('NGÃI ___', '- SỞ GIÁO DỤC…')."""
+    line = re.sub(r"[_=~]{2,}|\s-{2,}", " ", line)
+    return clean_line(line).strip(" -_|*%.,:;'\"`^")
+
+
+def _join_wrapped(lines: list[str]) -> list[str]:
+    """A one- or two-word line that does not start an organ's name is the end of the line above it
+    ('ĐẢNG BỘ TỈNH QUẢNG' / 'NGÃI')."""
+    out: list[str] = []
+    for line in lines:
+        key = fold_key(line)
+        if out and len(line.split()) <= 2 and not key.startswith(ORGAN_STARTS):
+            out[-1] = f"{out[-1]} {line}"
+        else:
+            out.append(line)
+    return out
+
+
+def repair_phrases(line: str, warnings: list[str]) -> str:
+    """Restore tone marks OCR damaged in known header/signature phrases (accent-insensitive match only)."""
+    if not is_caps(line, min_letters=1) or fold(line) == line:
+        return line  # a line printed without any diacritics is left as printed, not half-accented
+    near = _near_phrase(line)
+    if near and near != line:
+        warnings.append(f"repaired OCR damage: '{line}' -> '{near}'")
+        return near
+    folded = fold(line).upper()
+    out = line
+    for phrase in sorted(HEADER_PHRASES, key=len, reverse=True):
+        target = fold(phrase).upper()
+        for m in re.finditer(rf"(?<![A-Z]){re.escape(target)}(?![A-Z])", folded):
+            printed = out[m.start() : m.end()]
+            if printed != phrase and not same_spelling(printed, phrase):
+                out = out[: m.start()] + phrase + out[m.end() :]
+                warnings.append(f"repaired OCR damage: '{printed}' -> '{phrase}'")
+    return out
+
+
+# ---- number -------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Number:
+    value: str
+    style: str  # 'party' | 'state'
+    type_code: str | None  # the code inside the number; 'CV' for a State công văn
+
+
+def parse_number(raw_line: str, warnings: list[str]) -> Number | None:
+    """Canonical number-symbol from the 'Số ...' line; repaired only if the repair validates."""
+    folded = fold(raw_line)
+    m = _NUMBER_LINE.match(folded)
+    rest = raw_line[m.end() :] if m else raw_line
+    date_m = _DATE.search(fold(rest))
+    if date_m:  # OCR merged the number with the place-and-date line
+        rest = rest[: date_m.start()]
+        rest = re.sub(r"\s*[A-ZĐ][^\d/\-]*,?\s*$", "", rest) if re.search(r"[/\-]", rest) else rest
+    compact = re.sub(r"\s*([/\-])\s*", r"\1", rest.strip()).split(" ")[0].strip(".,;:")
+    compact = compact.replace("\u00d0", "Đ")
+    found = _validate_number(compact)
+    if found:
+        return found
+    for candidate in _number_repairs(compact):
+        found = _validate_number(candidate)
+        if found:
+            warnings.append(f"number repaired: '{compact}' -> '{found.value}'")
+            return found
+    warnings.append(f"number unreadable, left out: '{clean_line(raw_line)}'")
+    return None
+
+
+def _validate_number(text: str) -> Number | None:
+    m = PARTY_NUMBER.match(text)
+    if m:
+        if m.group(2) not in PARTY_TYPE_CODES or not all(
+            part.endswith(PARTY_ISSUER_ENDINGS) for part in m.group(3).split("-")
+        ):
+            return None
+        return Number(text, "party", m.group(2))
+    m = STATE_NUMBER.match(text)
+    if m:
+        number, year, first, more = m.groups()
+        if year and not MIN_YEAR <= int(year) <= date.today().year + 1:
+            return None
+        if first in STATE_TYPE_CODES:
+            return Number(text, "state", first)
+        if not year and (more or first.isupper()):
+            return Number(text, "state", "CV")  # 4869/UBND-SYT: issuer then unit, no type code
+        return Number(text, "state", None)  # QPPL law numbers (15/2012/QH13) carry no type code
+    return None
+
+
+def _number_repairs(text: str) -> list[str]:
+    """Candidate readings of an OCR-damaged number: look-alike letters in the digits, 'IJ' for 'U'."""
+    out = []
+    head = re.match(r"^([0-9OolI|]+)(.*)$", text)
+    if head and any(c.isdigit() for c in head.group(1)):
+        digits = "".join(DIGIT_LOOKALIKES.get(c, c) for c in head.group(1))
+        out.append(digits + head.group(2))
+    symbol = text.replace("IJ", "U").replace("0", "O") if "/" in text else text
+    if head:
+        lead = "".join(DIGIT_LOOKALIKES.get(c, c) for c in head.group(1))
+        tail = head.group(2).replace("IJ", "U")
+        tail = re.sub(r"(?<=[A-Z])0|0(?=[A-Z])", "O", tail)
+        out.append(lead + tail)
+    out.append(symbol)
+    return [c for c in dict.fromkeys(out) if c != text]
+
+
+# ---- place and date -----------------------------------------------------------------------------------
+
+
+def parse_place_date(line: str, warnings: list[str], after: int = 0) -> tuple[str | None, date | None]:
+    folded = fold(line)
+    m = _DATE.search(folded, after)
+    if not m:
+        return None, None
+    place = re.sub(r"^[^\w]+|[\d_]+", "", line[after : m.start()]).strip(" ,.;:-_|")
+    place = re.split(r"\s{2,}", place)[-1] if place else place
+    place = place or None
+    day, month, year = (_to_int(m.group(1)), _month(m.group(2)), _to_int(m.group(3)))
+    issued = None
+    if day and month and year and MIN_YEAR <= year <= date.today().year + 1:
+        try:
+            issued = date(year, month, day)
+        except ValueError:
+            issued = None
+    if issued is None:
+        warnings.append(f"issued date unreadable, left out: '{line[m.start() : m.end()]}'")
+    return place, issued
+
+
+def _to_int(token: str) -> int | None:
+    digits = "".join(DIGIT_LOOKALIKES.get(c, c) for c in token.strip(",.;:"))
+    return int(digits) if digits.isdigit() else None
+
+
+def _month(token: str) -> int | None:
+    token = token.strip(" ,.")
+    value = _to_int(token)
+    if value is not None:
+        return value if 1 <= value <= 12 else None
+    return MONTH_WORDS.get(fold_key(token))
+
+
+# ---- type line and trích yếu ---------------------------------------------------------------------------
+
+_TYPE_KEYS = sorted(((fold_key(name), name) for name in DOC_TYPES), key=lambda kv: -len(kv[0]))
+
+
+def type_of_line(line: str) -> tuple[str, str, str] | None:
+    """(canonical type name, name as printed, remainder) when the line starts with a type name in caps."""
+    if not line or len(line) > 160:
+        return None
+    key = fold_key(line)
+    for tkey, name in _TYPE_KEYS:
+        if key == tkey or key.startswith(tkey + " "):
+            words = len(name.split())
+            parts = line.split()
+            printed = " ".join(parts[:words])
+            rest = " ".join(parts[words:]).lstrip(" -–:")
+            if not is_caps(printed) or fold_key(printed) != tkey:
+                return None
+            if rest and is_caps(rest) and fold_key(rest).startswith(("van phong", "ve ")):
+                return None  # 'VĂN BẢN HỢP NHẤT - VĂN PHÒNG QUỐC HỘI' is a Công báo section title
+            return name, printed, rest
+    return None
+
+
+def find_type_line(lines: list[str], start: int, max_lines: int = 8) -> int | None:
+    seen = 0
+    for i in range(max(start, 0), len(lines)):
+        if not lines[i]:
+            continue
+        seen += 1
+        if seen > max_lines or len(lines[i]) > LONG_PARAGRAPH:
+            return None
+        if type_of_line(lines[i]):
+            return i
+    return None
+
+
+def subject_lines(lines: list[str], start: int, first: str = "") -> tuple[list[str], int]:
+    """Trích yếu lines from `start` (plus the type line's remainder `first`); returns them and the index
+    of the first body line."""
+    parts = [first] if first else []
+    i = start
+    while i < len(lines):
+        line = lines[i]
+        if not line:
+            i += 1
+            continue
+        if _RULE.match(line):  # the rule printed under the trích yếu closes it
+            i += 1
+            break
+        if _ends_subject(line, parts):
+            break
+        parts.append(line)
+        i += 1
+    return parts, i
+
+
+def _ends_subject(line: str, parts: list[str]) -> bool:
+    key = fold_key(line)
+    if len(line) > LONG_PARAGRAPH or len(parts) >= 6 or sum(map(len, parts)) > 400:
+        return True
+    if any(key == fold_key(h) or key.startswith(fold_key(h) + " ") for h in BODY_HEADINGS):
+        return True
+    if any(key.startswith(fold_key(o) + " ") for o in BODY_OPENERS) and len(line) > 60:
+        return True
+    if re.match(r"^(\d+|[IVX]+)[.)]\s", line) or line.startswith(("- ", "+ ", "• ")):
+        return True
+    if line.rstrip().endswith((":", ";")) or (line.rstrip().endswith(".") and len(line) > 80):
+        return True
+    return bool(key.startswith(("kinh gui", "noi nhan")))
+
+
+def vv_subject(lines: list[str], vv: int) -> tuple[str, int]:
+    """The công văn's 'V/v …' text (without 'V/v') and its continuation lines in the same block."""
+    first = _VV.sub("", lines[vv], count=1)
+    parts = [_cut_annotation(first)]
+    i = vv + 1
+    while i < len(lines) and len(parts) < 4:
+        if not lines[i]:
+            # OCR may put a blank line inside the trích yếu: a lower-case line after it continues it
+            nxt = i + 1
+            if nxt < len(lines) and lines[nxt][:1].islower():
+                i = nxt
+                continue
+            break
+        if _is_header_element(lines[i]) or fold_key(lines[i]).startswith(("kinh gui", "noi nhan")):
+            break
+        parts.append(_cut_annotation(lines[i]))
+        i += 1
+    return " ".join(p for p in parts if p), i
+
+
+def _cut_annotation(line: str) -> str:
+    """A numbered item glued to a trích yếu line is a margin note OCR merged into the line."""
+    return re.split(r"\s+\d+\.\s+(?=[A-ZĐ])", line, maxsplit=1)[0].strip()
+
+
+def _is_header_element(line: str) -> bool:
+    folded = fold(line)
+    return bool(
+        motto_kind(line)[0]
+        or _NUMBER_LINE.match(folded)
+        or (_DATE.search(folded) and _date_starts_line(folded))
+    )

@@ -1,0 +1,204 @@
+"""The code tables of the metadata layer, kept as data in one place.
+
+Sources: /work/shared/reference/document-format-rules.md (Quy định 66-QĐ/TW + Hướng dẫn 36-HD/VPTW for the
+Party, NĐ 30/2020 Phụ lục III for the State).  Keys of the type table are printed names; lookups use fold_key.
+"""
+
+from __future__ import annotations
+
+# printed type name -> (Party code, State code).  None: the family has no code for it (or it is not
+# an official type there); a State QPPL type without a code in its number (Luật, Hiến pháp) has None too.
+DOC_TYPES: dict[str, tuple[str | None, str | None]] = {
+    "NGHỊ QUYẾT": ("NQ", "NQ"),
+    "QUYẾT ĐỊNH": ("QĐ", "QĐ"),
+    "QUY ĐỊNH": ("QĐ", "QyĐ"),  # Party numbers a quy định as QĐ; the State uses QyĐ
+    "CHỈ THỊ": ("CT", "CT"),
+    "KẾT LUẬN": ("KL", None),
+    "QUY CHẾ": ("QC", "QC"),
+    "THÔNG TRI": ("TT", None),
+    "HƯỚNG DẪN": ("HD", "HD"),
+    "THÔNG BÁO": (
+        "TB",
+        "TB",
+    ),  # "THÔNG BÁO KẾT LUẬN" is a thông báo: the longest name wins, KẾT LUẬN is subject
+    "THÔNG CÁO": ("TC", "TC"),
+    "BÁO CÁO": ("BC", "BC"),
+    "KẾ HOẠCH": ("KH", "KH"),
+    "CHƯƠNG TRÌNH": ("CTr", "CTr"),
+    "TỜ TRÌNH": ("TTr", "TTr"),
+    "ĐỀ ÁN": ("ĐA", "ĐA"),
+    "DỰ ÁN": (None, "DA"),
+    "PHƯƠNG ÁN": (None, "PA"),
+    "CÔNG VĂN": ("CV", "CV"),
+    "BIÊN BẢN": ("BB", "BB"),
+    "BẢN SAO": ("BS", None),
+    "CÔNG ĐIỆN": (None, "CĐ"),
+    "GIẤY MỜI": (None, "GM"),
+    "GIẤY GIỚI THIỆU": (None, "GGT"),
+    "GIẤY NGHỈ PHÉP": (None, "GNP"),
+    "GIẤY ỦY QUYỀN": (None, "GUQ"),
+    "HỢP ĐỒNG": (None, "HĐ"),
+    "BẢN GHI NHỚ": (None, "BGN"),
+    "BẢN THỎA THUẬN": (None, "BTT"),
+    "PHIẾU GỬI": (None, "PG"),
+    "PHIẾU CHUYỂN": (None, "PC"),
+    "PHIẾU BÁO": (None, "PB"),
+    "NGHỊ ĐỊNH": (None, "NĐ"),
+    "THÔNG TƯ LIÊN TỊCH": (None, "TTLT"),
+    "THÔNG TƯ": (None, "TT"),
+    "PHÁP LỆNH": (None, "PL"),
+    "VĂN BẢN HỢP NHẤT": (None, "VBHN"),
+    "LUẬT": (None, None),
+    "BỘ LUẬT": (None, None),
+    "HIẾN PHÁP": (None, None),
+    "LỜI KÊU GỌI": (None, None),
+    "TUYÊN BỐ": (None, None),
+    "ĐIỀU LỆ": (None, None),
+    "CƯƠNG LĨNH": (None, None),
+    "QUY HOẠCH": (None, None),
+}
+
+# Types only the State issues: with no header and no number they still tell the family.
+STATE_ONLY_TYPES = {
+    "LUẬT",
+    "BỘ LUẬT",
+    "HIẾN PHÁP",
+    "PHÁP LỆNH",
+    "NGHỊ ĐỊNH",
+    "THÔNG TƯ",
+    "THÔNG TƯ LIÊN TỊCH",
+    "CÔNG ĐIỆN",
+    "VĂN BẢN HỢP NHẤT",
+}
+
+PARTY_TYPE_CODES = {p for p, _ in DOC_TYPES.values() if p} | {"QĐi"}
+STATE_TYPE_CODES = {s for _, s in DOC_TYPES.values() if s} | {
+    "BGN",
+    "BTT",
+    "SY",
+    "TrS",
+    "SL",
+    "GN",
+    "TTh",
+    "UQ",
+    "NP",  # TT 01/2011 codes, still printed on older documents
+}
+
+# A Party issuer code ends with the code of a committee or body (TU, HU, VPTW, UBKTTU, BTCHU, ĐUK…); joint
+# issuers are joined with '-' and every part must qualify.
+PARTY_ISSUER_ENDINGS = (
+    "TW",
+    "TU",
+    "HU",
+    "QU",
+    "ThU",
+    "TxU",
+    "ĐU",
+    "ĐUK",
+    "CB",
+    "ĐĐ",
+    "BCSĐ",
+    "BCĐ",
+    "HĐ",
+    "ĐH",
+)
+
+# Signature authority markers: as printed (folded, upper, no spaces) -> canonical form.
+AUTHORITY_MARKERS = {
+    "T/M": "T/M",
+    "K/T": "K/T",
+    "T/L": "T/L",
+    "TM.": "TM.",
+    "KT.": "KT.",
+    "TL.": "TL.",
+    "TUQ.": "TUQ.",
+    "Q.": "Q.",
+}
+
+# Lines of the signature area that are not the signer's name.
+SIGNATURE_NOISE = (
+    "(đã ký)",
+    "đã ký",
+    "(ký)",
+    "(ký tên)",
+    "(ký, đóng dấu)",
+    "(ký tên, đóng dấu)",
+    "[đã ký]",
+    "(đã ký và đóng dấu)",
+    "(ký và đóng dấu)",
+)
+
+# Phrases of headers and signature blocks whose tone marks OCR damages; a caps line is repaired only when a
+# phrase matches it accent-insensitively and the printed form is not a spelling variant (UỶ/ỦY) of it.
+HEADER_PHRASES = [
+    "PHÓ CHÁNH VĂN PHÒNG",
+    "CHÁNH VĂN PHÒNG",
+    "PHÓ GIÁM ĐỐC",
+    "GIÁM ĐỐC",
+    "PHÓ CHỦ TỊCH",
+    "CHỦ TỊCH",
+    "PHÓ BÍ THƯ",
+    "BÍ THƯ",
+    "PHÓ TRƯỞNG BAN",
+    "TRƯỞNG BAN",
+    "CHỦ NHIỆM",
+    "BAN THƯỜNG VỤ",
+    "THƯỜNG TRỰC",
+    "ỦY BAN NHÂN DÂN",
+    "HỘI ĐỒNG NHÂN DÂN",
+    "ỦY BAN KIỂM TRA",
+    "SỞ GIÁO DỤC VÀ ĐÀO TẠO",
+    "THÀNH PHỐ",
+    "TỈNH ỦY",
+    "HUYỆN ỦY",
+    "THÀNH ỦY",
+    "THỊ ỦY",
+    "QUẬN ỦY",
+    "ĐẢNG ỦY",
+    "ĐẢNG BỘ",
+    "QUỐC HỘI",
+    "VĂN PHÒNG",
+]
+
+# Section headings that start the body (never part of the trích yếu).
+BODY_HEADINGS = ("LỜI NÓI ĐẦU", "CHƯƠNG", "PHẦN", "ĐIỀU", "MỤC")
+# First words of a body paragraph right after the trích yếu.
+BODY_OPENERS = (
+    "Căn cứ",
+    "Thực hiện",
+    "Kính gửi",
+    "Ngày",
+    "Sáng ngày",
+    "Chiều ngày",
+    "Trong",
+    "Nhằm",
+    "Theo",
+    "Qua",
+    "Vừa qua",
+    "Thời gian qua",
+    "Để",
+    "Hôm nay",
+    "Ban Thường vụ",
+    "Thường trực",
+)
+
+MONTH_WORDS = {
+    "mot": 1,
+    "gieng": 1,
+    "hai": 2,
+    "ba": 3,
+    "bon": 4,
+    "tu": 4,
+    "nam": 5,
+    "sau": 6,
+    "bay": 7,
+    "tam": 8,
+    "chin": 9,
+    "muoi": 10,
+    "muoi mot": 11,
+    "muoi hai": 12,
+    "chap": 12,
+}
+
+# OCR misreads of digits inside a day/month/number field (only used when the repaired value validates).
+DIGIT_LOOKALIKES = {"O": "0", "o": "0", "D": "0", "l": "1", "I": "1", "|": "1", "i": "1"}

@@ -1,0 +1,85 @@
+"""The document record (field names are a contract: docs/design.md) and the parse entry points.
+
+from parsers.record import parse_bytes, parse_path, fields_from_text
+record = parse_path("kl-125.pdf")      # DocumentRecord; record.to_dict() is JSON-ready
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from pathlib import Path
+
+from parsers.limits import Limits
+from parsers.metadata import fields_from_text
+
+__all__ = ["DocumentRecord", "fields_from_text", "parse_bytes", "parse_path", "record_from_text"]
+
+
+@dataclass
+class DocumentRecord:
+    family: str | None = None
+    doc_type: str | None = None
+    doc_type_name: str | None = None
+    number: str | None = None
+    issuer: str | None = None
+    issuer_parent: str | None = None
+    place: str | None = None
+    issued_date: date | None = None
+    subject: str | None = None
+    signing_authority: str | None = None
+    on_behalf_of: str | None = None
+    signer_title: str | None = None
+    signer_name: str | None = None
+    recipients: list[str] = field(default_factory=list)
+    body: str | None = None
+    text: str = ""
+    pages: int = 0
+    page_sources: list[str] = field(default_factory=list)
+    ocr_confidence: float | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        out = asdict(self)
+        out["issued_date"] = self.issued_date.isoformat() if self.issued_date else None
+        return out
+
+
+def record_from_text(
+    text: str,
+    pages: int = 1,
+    page_sources: list[str] | None = None,
+    ocr_confidence: float | None = None,
+    warnings: list[str] | None = None,
+) -> DocumentRecord:
+    fields = fields_from_text(text)
+    field_warnings = fields.pop("warnings")
+    return DocumentRecord(
+        **fields,
+        pages=pages,
+        page_sources=list(page_sources or ["text"] * pages),
+        ocr_confidence=ocr_confidence,
+        warnings=[*(warnings or []), *field_warnings],
+    )
+
+
+def parse_bytes(
+    data: bytes, filename: str | None = None, content_type: str | None = None, limits: Limits | None = None
+) -> DocumentRecord:
+    """Extract the text of any published file and read the record's fields from it.
+    Raises parsers.errors.ExtractionError (a subclass naming the problem) for unreadable files."""
+    from parsers.extract import extract
+
+    ext = extract(data, filename=filename, content_type=content_type, limits=limits)
+    return record_from_text(
+        ext.text,
+        pages=ext.pages,
+        page_sources=ext.page_sources,
+        ocr_confidence=ext.ocr_confidence,
+        warnings=ext.warnings,
+    )
+
+
+def parse_path(path: str | Path, limits: Limits | None = None) -> DocumentRecord:
+    path = Path(path)
+    return parse_bytes(path.read_bytes(), filename=path.name, limits=limits)

@@ -1,0 +1,399 @@
+"""The SQL warehouse: one connection to PostgreSQL (psycopg 3) or DuckDB behind the same small interface.
+
+SQL is written once with `:name` parameters and translated to each driver's style. JSON columns go in as
+Python objects and come out as Python objects on both databases; timestamps come out timezone-aware (UTC).
+The loader (warehouse/loader.py) holds the write rules; this module holds connections, DDL and reads.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from warehouse import schema
+from warehouse.schema import DUCKDB, POSTGRES, TABLES_BY_NAME
+
+_PARAM = re.compile(r"(?<![:\w]):([a-z_][a-z0-9_]*)")
+# Optional portal filter: a NULL :portal_id means every portal (cast so both drivers can type the NULL).
+_PORTAL = "(CAST(:portal_id AS VARCHAR) IS NULL OR portal_id = :portal_id)"
+_MIGRATE_LOCK = 0x6469726563  # arbitrary constant: serialises concurrent migrate() calls on Postgres
+
+
+class WarehouseError(RuntimeError):
+    pass
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def as_utc(value: datetime | str | None) -> datetime | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    if not isinstance(value, datetime):
+        raise WarehouseError(f"not a timestamp: {value!r}")
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def as_date(value: date | str | None) -> date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError as exc:
+        raise WarehouseError(f"not an ISO date: {value!r}") from exc
+
+
+class Warehouse:
+    """Open with `Warehouse.connect("postgresql://..." | "duckdb:///path/file.duckdb")`."""
+
+    def __init__(self, dialect: str, conn: Any, url: str):
+        self.dialect = dialect
+        self.conn = conn
+        self.url = url
+        self._in_transaction = False
+
+    # --- connecting -------------------------------------------------------------------------------------
+
+    @classmethod
+    def connect(cls, url: str, *, connect_timeout: float = 10.0, lock_timeout: float = 30.0) -> Warehouse:
+        """`lock_timeout`: how long to wait for another process's DuckDB file lock before failing."""
+        if url.startswith(("postgresql://", "postgres://", "postgresql+psycopg://")):
+            import psycopg
+
+            dsn = url.replace("postgresql+psycopg://", "postgresql://", 1)
+            conn = psycopg.connect(dsn, autocommit=True, connect_timeout=max(1, int(connect_timeout)))
+            conn.execute("SET TIME ZONE 'UTC'")
+            return cls(POSTGRES, conn, url)
+        if url.startswith("duckdb://"):
+            return cls(DUCKDB, _connect_duckdb(url, lock_timeout), url)
+        raise WarehouseError(
+            f"unsupported warehouse URL {url!r}: use postgresql://... or duckdb:///path.duckdb"
+        )
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Warehouse:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+    # --- DDL --------------------------------------------------------------------------------------------
+
+    def migrate(self) -> None:
+        """Create what is missing; safe to run any number of times, also from parallel tasks on Postgres."""
+        with self.transaction():
+            if self.dialect == POSTGRES:
+                self.execute("SELECT pg_advisory_xact_lock(:key)", {"key": _MIGRATE_LOCK})
+            for statement in schema.ddl(self.dialect):
+                self.execute(statement)
+
+    # --- low level --------------------------------------------------------------------------------------
+
+    def _sql(self, sql: str) -> str:
+        if self.dialect == POSTGRES:
+            return _PARAM.sub(r"%(\1)s", sql.replace("%", "%%"))
+        return _PARAM.sub(r"$\1", sql)
+
+    def _run(self, sql: str, params: Mapping[str, Any] | None):
+        # Without parameters the SQL goes as written: DDL comments may contain ':' or '%'.
+        if params is None:
+            return self.conn.execute(sql)
+        return self.conn.execute(self._sql(sql), dict(params))
+
+    def execute(self, sql: str, params: Mapping[str, Any] | None = None) -> int:
+        """Run one statement; returns the affected row count where the driver reports it."""
+        cursor = self._run(sql, params)
+        if self.dialect == POSTGRES:
+            return cursor.rowcount
+        rows = cursor.fetchall() if cursor.description else []
+        # DuckDB reports DML counts as a one-row, one-column result named "Count".
+        if rows and len(rows) == 1 and cursor.description[0][0] == "Count":
+            return int(rows[0][0])
+        return -1
+
+    def query(
+        self, sql: str, params: Mapping[str, Any] | None = None, table: str | None = None
+    ) -> list[dict]:
+        """Rows as dicts; when `table` is given, its JSON and timestamp columns are decoded."""
+        cursor = self._run(sql, params)
+        names = [d[0] for d in cursor.description]
+        rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+        return [self._decode(row, table) for row in rows] if table else rows
+
+    def scalar(self, sql: str, params: Mapping[str, Any] | None = None) -> Any:
+        cursor = self._run(sql, params)
+        row = cursor.fetchone()
+        return None if row is None else row[0]
+
+    @contextmanager
+    def transaction(self) -> Iterator[Warehouse]:
+        """One atomic unit; nested use joins the outer transaction."""
+        if self._in_transaction:
+            yield self
+            return
+        self._in_transaction = True
+        try:
+            if self.dialect == POSTGRES:
+                with self.conn.transaction():
+                    yield self
+            else:
+                self.conn.execute("BEGIN TRANSACTION")
+                try:
+                    yield self
+                except BaseException:
+                    self.conn.execute("ROLLBACK")
+                    raise
+                self.conn.execute("COMMIT")
+        finally:
+            self._in_transaction = False
+
+    def lock_key(self, *parts: str) -> None:
+        """Serialise writers of one natural key until the transaction ends.
+
+        Postgres only: a DuckDB file has a single writer process anyway."""
+        if self.dialect == POSTGRES:
+            self.execute(
+                "SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))", {"key": "\x1f".join(parts)}
+            )
+
+    def encode(self, table: str, row: Mapping[str, Any]) -> dict[str, Any]:
+        """Python values -> driver parameters for `table`'s columns (JSON, dates, UTC timestamps)."""
+        spec = TABLES_BY_NAME[table]
+        encoded = {}
+        for name, value in row.items():
+            kind = spec.column(name).type
+            if kind == "json":
+                value = self._json_param(value)
+            elif kind == "date":
+                value = as_date(value)
+            elif kind == "timestamptz":
+                value = as_utc(value)
+                if value is not None and self.dialect == DUCKDB:
+                    value = value.replace(tzinfo=None)
+            encoded[name] = value
+        return encoded
+
+    def _json_param(self, value: Any) -> Any:
+        if value is None:
+            return None
+        if self.dialect == POSTGRES:
+            from psycopg.types.json import Jsonb
+
+            return Jsonb(value)
+        return json.dumps(value, ensure_ascii=False, default=str)
+
+    def _decode(self, row: dict, table: str) -> dict:
+        spec = TABLES_BY_NAME[table]
+        for name in row.keys() & set(spec.column_names):
+            kind = spec.column(name).type
+            value = row[name]
+            if kind == "json" and isinstance(value, str):
+                row[name] = json.loads(value)
+            elif kind == "timestamptz" and isinstance(value, datetime) and value.tzinfo is None:
+                row[name] = value.replace(tzinfo=UTC)
+        return row
+
+    # --- writes (the rules live in warehouse/loader.py) --------------------------------------------------
+
+    def upsert_document(self, row: Mapping[str, Any]):
+        from warehouse import loader
+
+        return loader.upsert_document(self, row)
+
+    def record_quarantine(self, **fields: Any) -> str:
+        from warehouse import loader
+
+        return loader.record_quarantine(self, **fields)
+
+    def log_fetch(self, **fields: Any) -> None:
+        from warehouse import loader
+
+        loader.log_fetch(self, **fields)
+
+    def start_run(self, run_id: str, portal_id: str) -> None:
+        from warehouse import loader
+
+        loader.start_run(self, run_id, portal_id)
+
+    def finish_run(
+        self, run_id: str, portal_id: str, summary: Mapping[str, Any] | None = None, status: str = "success"
+    ) -> None:
+        from warehouse import loader
+
+        loader.finish_run(self, run_id, portal_id, summary, status)
+
+    def summary(self, run_id: str, portal_id: str | None = None) -> dict[str, Any]:
+        from warehouse import loader
+
+        return loader.summary(self, run_id, portal_id)
+
+    # --- reads ------------------------------------------------------------------------------------------
+
+    def current_version(self, portal_id: str, doc_key: str) -> dict | None:
+        rows = self.query(
+            "SELECT * FROM documents WHERE portal_id = :portal_id AND doc_key = :doc_key AND is_current",
+            {"portal_id": portal_id, "doc_key": doc_key},
+            table="documents",
+        )
+        return rows[0] if rows else None
+
+    def document_versions(self, portal_id: str, doc_key: str) -> list[dict]:
+        return self.query(
+            "SELECT * FROM documents WHERE portal_id = :portal_id AND doc_key = :doc_key ORDER BY version",
+            {"portal_id": portal_id, "doc_key": doc_key},
+            table="documents",
+        )
+
+    def current_documents(self, portal_id: str | None = None) -> list[dict]:
+        return self.query(
+            f"SELECT * FROM documents WHERE is_current AND {_PORTAL} ORDER BY portal_id, doc_key",
+            {"portal_id": portal_id},
+            table="documents",
+        )
+
+    def document_count(self, portal_id: str | None = None, current_only: bool = False) -> int:
+        """Rows (versions) in documents; `current_only` counts documents instead."""
+        return int(
+            self.scalar(
+                f"SELECT count(*) FROM documents WHERE {_PORTAL} "
+                "AND (is_current OR NOT CAST(:current_only AS BOOLEAN))",
+                {"portal_id": portal_id, "current_only": current_only},
+            )
+        )
+
+    def search_documents(self, query: str, portal_id: str | None = None, limit: int = 20) -> list[dict]:
+        """Current documents whose number, subject or issuer contains `query`, ignoring case."""
+        import unicodedata
+
+        needle = unicodedata.normalize("NFC", query).lower()
+        pattern = "%" + needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        return self.query(
+            f"SELECT * FROM documents WHERE is_current AND {_PORTAL} AND ("
+            " lower(coalesce(number, '')) LIKE :pattern ESCAPE '\\'"
+            " OR lower(coalesce(subject, '')) LIKE :pattern ESCAPE '\\'"
+            " OR lower(coalesce(issuer, '')) LIKE :pattern ESCAPE '\\')"
+            " ORDER BY issued_date DESC NULLS LAST, portal_id, doc_key LIMIT :limit",
+            {"portal_id": portal_id, "pattern": pattern, "limit": int(limit)},
+            table="documents",
+        )
+
+    def quarantined(self, portal_id: str | None = None) -> list[dict]:
+        return self.query(
+            f"SELECT * FROM quarantine WHERE {_PORTAL} ORDER BY portal_id, doc_key, stage, last_seen",
+            {"portal_id": portal_id},
+            table="quarantine",
+        )
+
+    def fetches(self, run_id: str, portal_id: str | None = None) -> list[dict]:
+        return self.query(
+            f"SELECT * FROM fetch_log WHERE run_id = :run_id AND {_PORTAL} ORDER BY fetched_at, url",
+            {"run_id": run_id, "portal_id": portal_id},
+            table="fetch_log",
+        )
+
+    def last_validators(self, portal_id: str, url: str) -> dict | None:
+        """The newest successful fetch of a URL that carried an ETag or Last-Modified (for revisits)."""
+        rows = self.query(
+            "SELECT sha256, etag, last_modified FROM fetch_log WHERE portal_id = :portal_id AND url = :url"
+            " AND status = 200 AND sha256 IS NOT NULL AND (etag IS NOT NULL OR last_modified IS NOT NULL)"
+            " ORDER BY fetched_at DESC LIMIT 1",
+            {"portal_id": portal_id, "url": url},
+            table="fetch_log",
+        )
+        return rows[0] if rows else None
+
+    def run(self, run_id: str, portal_id: str) -> dict | None:
+        rows = self.query(
+            "SELECT * FROM runs WHERE run_id = :run_id AND portal_id = :portal_id",
+            {"run_id": run_id, "portal_id": portal_id},
+            table="runs",
+        )
+        return rows[0] if rows else None
+
+    def latest_run(self, portal_id: str) -> dict | None:
+        rows = self.query(
+            "SELECT * FROM runs WHERE portal_id = :portal_id ORDER BY started_at DESC, run_id DESC LIMIT 1",
+            {"portal_id": portal_id},
+            table="runs",
+        )
+        return rows[0] if rows else None
+
+    # --- export -----------------------------------------------------------------------------------------
+
+    def export_parquet(self, output: str | Path, current_only: bool = True) -> int:
+        """Write the documents table (current versions, or all) to a Parquet file; returns the row count."""
+        output = Path(output)
+        output.parent.mkdir(parents=True, exist_ok=True)
+        where = "WHERE is_current" if current_only else ""
+        select = f"SELECT * FROM documents {where} ORDER BY portal_id, doc_key, version"
+        if self.dialect == DUCKDB:
+            return _copy_to_parquet(self.conn, select, output)
+        import duckdb
+
+        # Postgres rows are staged in an in-memory DuckDB table of the same design, then copied out.
+        rows = self.query(select, table="documents")
+        staging = duckdb.connect()
+        try:
+            for statement in schema.create_statements(schema.DOCUMENTS, DUCKDB):
+                staging.execute(statement)
+            if rows:
+                names = schema.DOCUMENTS.column_names
+                placeholders = ", ".join("?" for _ in names)
+                duck = Warehouse(DUCKDB, staging, "duckdb://:memory:")
+                staging.executemany(
+                    f"INSERT INTO documents ({', '.join(names)}) VALUES ({placeholders})",
+                    [
+                        [duck.encode("documents", {n: row[n] for n in names})[n] for n in names]
+                        for row in rows
+                    ],
+                )
+            return _copy_to_parquet(
+                staging, "SELECT * FROM documents ORDER BY portal_id, doc_key, version", output
+            )
+        finally:
+            staging.close()
+
+
+def _copy_to_parquet(conn, select: str, output: Path) -> int:
+    literal = "'" + str(output).replace("'", "''") + "'"
+    conn.execute(f"COPY ({select}) TO {literal} (FORMAT parquet)")
+    return int(conn.execute(f"SELECT count(*) FROM read_parquet({literal})").fetchone()[0])
+
+
+def _connect_duckdb(url: str, lock_timeout: float):
+    """`duckdb:///relative.duckdb`, `duckdb:////absolute/path.duckdb` (SQLAlchemy's form) or `duckdb:///:memory:`."""
+    import duckdb
+
+    if not url.startswith("duckdb:///"):
+        raise WarehouseError(f"DuckDB URL must look like duckdb:///path/file.duckdb, got {url!r}")
+    target = url.removeprefix("duckdb:///")
+    if not target:
+        raise WarehouseError(f"DuckDB URL without a file path: {url!r}")
+    if target != ":memory:":
+        Path(target).parent.mkdir(parents=True, exist_ok=True)
+    deadline = time.monotonic() + lock_timeout
+    while True:
+        try:
+            conn = duckdb.connect(target)
+            break
+        except duckdb.IOException as exc:
+            # Another process (a parallel Airflow task) holds the file; DuckDB allows one writer process.
+            if "lock" not in str(exc).lower() or time.monotonic() > deadline:
+                raise WarehouseError(f"cannot open DuckDB warehouse {target}: {exc}") from exc
+            time.sleep(0.25)
+    return conn

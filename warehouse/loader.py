@@ -1,0 +1,276 @@
+"""Writes to the warehouse, Open States style: match on the natural key, never lose a version.
+
+A document is matched on (portal_id, doc_key). The same original as the current version writes nothing; a
+different original becomes version max+1 and the previous row stops being current, in one transaction.
+On Postgres, writers of one key are serialised with a transaction-scoped advisory lock (the partial unique
+index on current rows is the backstop); a DuckDB file has a single writer process.
+Every write here is idempotent, so a retried Airflow task leaves the tables as one successful try would.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from warehouse.db import Warehouse, WarehouseError, utc_now
+from warehouse.schema import DOCUMENTS, FETCH_LOG, RUNS
+
+QUARANTINE_STAGES = ("fetch", "extract", "validate")
+RUN_COUNTS = ("discovered", "new", "updated", "unchanged", "quarantined")
+RUN_STATUSES = ("running", "success", "failed")
+# Columns the loader owns; a caller's row must not set them.
+_LOADER_COLUMNS = ("version", "is_current", "loaded_at")
+_REQUIRED = ("portal_id", "doc_key", "original_sha256", "original_key")
+
+
+class Outcome(StrEnum):
+    INSERT = "insert"
+    UPDATE = "update"
+    NOOP = "noop"
+
+
+class InvalidRow(WarehouseError):
+    """A row handed to the loader that cannot be stored as given."""
+
+
+def _check_document_row(row: Mapping[str, Any]) -> None:
+    unknown = sorted(set(row) - set(DOCUMENTS.column_names))
+    if unknown:
+        raise InvalidRow(f"unknown documents column(s): {', '.join(unknown)}")
+    owned = [name for name in _LOADER_COLUMNS if name in row]
+    if owned:
+        raise InvalidRow(f"{', '.join(owned)} are set by the loader, not by the caller")
+    missing = [name for name in _REQUIRED if not row.get(name)]
+    if missing:
+        raise InvalidRow(
+            f"document row without {', '.join(missing)}: {row.get('portal_id')}/{row.get('doc_key')}"
+        )
+
+
+def _insert(wh: Warehouse, table: str, values: Mapping[str, Any]) -> None:
+    names = list(values)
+    wh.execute(
+        f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join(':' + n for n in names)})",
+        wh.encode(table, values),
+    )
+
+
+# --- documents ------------------------------------------------------------------------------------------
+
+
+def upsert_document(wh: Warehouse, row: Mapping[str, Any]) -> Outcome:
+    """Insert version 1, add version max+1 when the original changed, or do nothing when it did not."""
+    _check_document_row(row)
+    key = {"portal_id": row["portal_id"], "doc_key": row["doc_key"]}
+    with wh.transaction():
+        wh.lock_key("documents", row["portal_id"], row["doc_key"])
+        versions = wh.query(
+            "SELECT version, is_current, original_sha256 FROM documents "
+            "WHERE portal_id = :portal_id AND doc_key = :doc_key ORDER BY version",
+            key,
+        )
+        current = [v for v in versions if v["is_current"]]
+        if len(current) > 1:
+            raise WarehouseError(f"{key}: {len(current)} current versions; the table was edited by hand")
+        if current and current[0]["original_sha256"] == row["original_sha256"]:
+            return Outcome.NOOP
+        if current:
+            wh.execute(
+                "UPDATE documents SET is_current = FALSE "
+                "WHERE portal_id = :portal_id AND doc_key = :doc_key AND version = :version",
+                {**key, "version": current[0]["version"]},
+            )
+        version = (versions[-1]["version"] + 1) if versions else 1
+        values = {name: row.get(name) for name in DOCUMENTS.column_names if name not in _LOADER_COLUMNS}
+        values.update(version=version, is_current=True, loaded_at=utc_now())
+        _insert(wh, "documents", values)
+    return Outcome.UPDATE if versions else Outcome.INSERT
+
+
+# --- quarantine -----------------------------------------------------------------------------------------
+
+
+def record_quarantine(
+    wh: Warehouse,
+    *,
+    portal_id: str,
+    doc_key: str,
+    stage: str,
+    reasons: list[str],
+    original_sha256: str | None = None,
+    source_url: str | None = None,
+    object_key: str | None = None,
+    run_id: str | None = None,
+) -> str:
+    """One row per (portal_id, doc_key, original_sha256, stage): 'insert' the first time, then 'update'
+    (reasons, pointers, run and last_seen refreshed; first_seen kept)."""
+    if stage not in QUARANTINE_STAGES:
+        raise InvalidRow(f"quarantine stage must be one of {QUARANTINE_STAGES}, got {stage!r}")
+    if not reasons or not all(isinstance(r, str) and r.strip() for r in reasons):
+        raise InvalidRow(f"quarantine of {portal_id}/{doc_key} needs readable reasons, got {reasons!r}")
+    now = utc_now()
+    values = {
+        "portal_id": portal_id,
+        "doc_key": doc_key,
+        "original_sha256": original_sha256,
+        "stage": stage,
+        "reasons": list(reasons),
+        "source_url": source_url,
+        "object_key": object_key,
+        "run_id": run_id,
+    }
+    with wh.transaction():
+        wh.lock_key("quarantine", portal_id, doc_key)
+        # Update first, matching a NULL digest too (DuckDB's UNIQUE treats NULLs as distinct).
+        updated = wh.execute(
+            "UPDATE quarantine SET reasons = :reasons, source_url = :source_url, object_key = :object_key, "
+            "run_id = :run_id, last_seen = :last_seen "
+            "WHERE portal_id = :portal_id AND doc_key = :doc_key AND stage = :stage "
+            "AND original_sha256 IS NOT DISTINCT FROM :original_sha256",
+            wh.encode("quarantine", {**values, "last_seen": now}),
+        )
+        if updated > 0:
+            return "update"
+        _insert(wh, "quarantine", {**values, "first_seen": now, "last_seen": now})
+    return "insert"
+
+
+# --- fetch log ------------------------------------------------------------------------------------------
+
+
+def log_fetch(
+    wh: Warehouse,
+    *,
+    run_id: str,
+    portal_id: str,
+    url: str,
+    status: int | None = None,
+    sha256: str | None = None,
+    size: int | None = None,
+    content_type: str | None = None,
+    fetched_at: datetime | str | None = None,
+    elapsed_ms: int | None = None,
+    error: str | None = None,
+    etag: str | None = None,
+    last_modified: str | None = None,
+) -> None:
+    """Record a fetch; the same (run_id, portal_id, url) again replaces the earlier row (a retried task)."""
+    values = {
+        "run_id": run_id,
+        "portal_id": portal_id,
+        "url": url,
+        "status": status,
+        "sha256": sha256,
+        "size": size,
+        "content_type": content_type,
+        "fetched_at": fetched_at or utc_now(),
+        "elapsed_ms": elapsed_ms,
+        "error": error,
+        "etag": etag,
+        "last_modified": last_modified,
+    }
+    names = list(values)
+    updates = ", ".join(f"{n} = excluded.{n}" for n in names if n not in FETCH_LOG.primary_key)
+    wh.execute(
+        f"INSERT INTO fetch_log ({', '.join(names)}) VALUES ({', '.join(':' + n for n in names)}) "
+        f"ON CONFLICT ({', '.join(FETCH_LOG.primary_key)}) DO UPDATE SET {updates}",
+        wh.encode("fetch_log", values),
+    )
+
+
+# --- runs -----------------------------------------------------------------------------------------------
+
+
+def start_run(wh: Warehouse, run_id: str, portal_id: str) -> None:
+    """Open a run (again, for a retried discovery: the start time is kept, the status reset)."""
+    wh.execute(
+        "INSERT INTO runs (run_id, portal_id, started_at, status) "
+        "VALUES (:run_id, :portal_id, :started_at, 'running') "
+        "ON CONFLICT (run_id, portal_id) DO UPDATE SET status = 'running', finished_at = NULL",
+        wh.encode("runs", {"run_id": run_id, "portal_id": portal_id, "started_at": utc_now()}),
+    )
+
+
+def finish_run(
+    wh: Warehouse,
+    run_id: str,
+    portal_id: str,
+    summary: Mapping[str, Any] | None = None,
+    status: str = "success",
+) -> None:
+    """Close a run with its counts (keys of RUN_COUNTS and `quarantine_reasons`; other keys are ignored)."""
+    if status not in RUN_STATUSES:
+        raise InvalidRow(f"run status must be one of {RUN_STATUSES}, got {status!r}")
+    summary = summary or {}
+    now = utc_now()
+    values = {name: int(summary.get(name) or 0) for name in RUN_COUNTS}
+    values.update(
+        run_id=run_id,
+        portal_id=portal_id,
+        started_at=now,
+        finished_at=now,
+        status=status,
+        quarantine_reasons=list(summary.get("quarantine_reasons") or []),
+    )
+    names = list(values)
+    keep = {"run_id", "portal_id", "started_at"}  # a run never started through start_run gets now
+    updates = ", ".join(f"{n} = excluded.{n}" for n in names if n not in keep)
+    wh.execute(
+        f"INSERT INTO runs ({', '.join(names)}) VALUES ({', '.join(':' + n for n in names)}) "
+        f"ON CONFLICT ({', '.join(RUNS.primary_key)}) DO UPDATE SET {updates}",
+        wh.encode("runs", values),
+    )
+
+
+# --- reads ----------------------------------------------------------------------------------------------
+
+
+def document_versions(wh: Warehouse, portal_id: str, doc_key: str) -> list[dict]:
+    return wh.document_versions(portal_id, doc_key)
+
+
+def current_documents(wh: Warehouse, portal_id: str | None = None) -> list[dict]:
+    return wh.current_documents(portal_id)
+
+
+def summary(wh: Warehouse, run_id: str, portal_id: str | None = None) -> dict[str, Any]:
+    """What one run did, from the tables themselves (not from the counts the run reported)."""
+    params = {"run_id": run_id, "portal_id": portal_id}
+    where = "run_id = :run_id AND (CAST(:portal_id AS VARCHAR) IS NULL OR portal_id = :portal_id)"
+    runs = wh.query(f"SELECT * FROM runs WHERE {where} ORDER BY portal_id", params, table="runs")
+    counts = wh.query(
+        "SELECT count(*) FILTER (WHERE version = 1) AS inserted, "
+        "count(*) FILTER (WHERE version > 1) AS updated "
+        f"FROM documents WHERE {where}",
+        params,
+    )[0]
+    fetches = wh.query(
+        f"SELECT count(*) AS fetches, count(error) AS fetch_errors FROM fetch_log WHERE {where}", params
+    )[0]
+    quarantined = wh.scalar(f"SELECT count(*) FROM quarantine WHERE {where}", params)
+    return {
+        "run_id": run_id,
+        "runs": runs,
+        "versions_inserted": int(counts["inserted"]),
+        "versions_updated": int(counts["updated"]),
+        "quarantined": int(quarantined),
+        "fetches": int(fetches["fetches"]),
+        "fetch_errors": int(fetches["fetch_errors"]),
+    }
+
+
+__all__ = [
+    "Outcome",
+    "InvalidRow",
+    "QUARANTINE_STAGES",
+    "upsert_document",
+    "record_quarantine",
+    "log_fetch",
+    "start_run",
+    "finish_run",
+    "document_versions",
+    "current_documents",
+    "summary",
+]

@@ -1,0 +1,310 @@
+"""The archive's object store, always reached through the `minio` SDK so any S3-compatible server works.
+
+Originals are content-addressed (`originals/sha256/<aa>/<bb>/<sha256>`) and written once: a second put of the
+same bytes only stats the object, which is how a rerun that finds nothing new writes no new object. Their
+provenance travels as `x-amz-meta-*` metadata; values are percent-encoded because S3 metadata is ASCII-only
+and source URLs carry Vietnamese.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from urllib.parse import quote, unquote
+
+import urllib3
+from minio import Minio
+from minio.error import S3Error
+
+ORIGINALS_PREFIX = "originals/sha256/"
+META_FIELDS = ("source-url", "fetched-at", "content-type", "portal-id", "sha256")
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+_MISSING_CODES = {"NoSuchKey", "NotFound", "NoSuchObject", "ResourceNotFound"}
+
+
+class ObjectStoreError(RuntimeError):
+    """Base of the object store's named errors."""
+
+
+class ObjectNotFound(ObjectStoreError):
+    pass
+
+
+class IntegrityError(ObjectStoreError):
+    """The bytes the server holds are not the bytes that were written (digest or size differs)."""
+
+
+@dataclass(frozen=True)
+class StoredObject:
+    key: str
+    sha256: str
+    size: int
+    created: bool  # False when the object already existed and nothing was written
+
+
+@dataclass(frozen=True)
+class StoreTimeouts:
+    """Explicit network limits: the SDK's defaults (5 minute reads, 5 retries) would hide a dead server."""
+
+    connect: float = 10.0
+    read: float = 120.0
+    retries: int = 2
+
+
+def original_key(sha256: str) -> str:
+    _check_sha256(sha256)
+    return f"{ORIGINALS_PREFIX}{sha256[:2]}/{sha256[2:4]}/{sha256}"
+
+
+def _check_sha256(sha256: str) -> None:
+    if not isinstance(sha256, str) or not _SHA256.match(sha256):
+        raise ValueError(f"not a lowercase hex SHA-256 digest: {sha256!r}")
+
+
+def _split_endpoint(endpoint: str, secure: bool) -> tuple[str, bool]:
+    """Accept `host:port` (what the SDK wants) or a URL, whose scheme then decides `secure`."""
+    if "://" in endpoint:
+        scheme, _, rest = endpoint.partition("://")
+        return rest.rstrip("/"), scheme.lower() == "https"
+    return endpoint.rstrip("/"), secure
+
+
+def _encode_meta(value: Any) -> str:
+    if isinstance(value, datetime):
+        value = value.isoformat()
+    return quote(str(value), safe="/:-._~")
+
+
+def _is_missing(exc: S3Error) -> bool:
+    return exc.code in _MISSING_CODES
+
+
+class ObjectStore:
+    def __init__(
+        self,
+        endpoint: str,
+        access_key: str,
+        secret_key: str,
+        bucket: str,
+        secure: bool = False,
+        region: str | None = None,
+        timeouts: StoreTimeouts | None = None,
+    ):
+        if not bucket:
+            raise ValueError("an object store needs a bucket name")
+        host, secure = _split_endpoint(endpoint, secure)
+        self.endpoint = host
+        self.bucket = bucket
+        self.secure = secure
+        timeouts = timeouts or StoreTimeouts()
+        http = urllib3.PoolManager(
+            timeout=urllib3.Timeout(connect=timeouts.connect, read=timeouts.read),
+            retries=urllib3.Retry(
+                total=timeouts.retries, backoff_factor=0.2, status_forcelist=[500, 502, 503, 504]
+            ),
+            maxsize=10,
+        )
+        self.client = Minio(
+            host, access_key=access_key, secret_key=secret_key, secure=secure, region=region, http_client=http
+        )
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None, **overrides: Any) -> ObjectStore:
+        """From DIRECTIVES_S3_ENDPOINT, _ACCESS_KEY, _SECRET_KEY, _BUCKET (+ optional _SECURE, _REGION).
+
+        No defaults for credentials: a missing one is an error naming the variable."""
+        env = os.environ if env is None else env
+        names = {
+            "endpoint": "DIRECTIVES_S3_ENDPOINT",
+            "access_key": "DIRECTIVES_S3_ACCESS_KEY",
+            "secret_key": "DIRECTIVES_S3_SECRET_KEY",
+            "bucket": "DIRECTIVES_S3_BUCKET",
+        }
+        values: dict[str, Any] = {arg: env.get(var) for arg, var in names.items()}
+        values.update(overrides)
+        missing = [names[arg] for arg, value in values.items() if arg in names and not value]
+        if missing:
+            raise ObjectStoreError(f"object store not configured: set {', '.join(missing)}")
+        values.setdefault("secure", env.get("DIRECTIVES_S3_SECURE", "").lower() in ("1", "true", "yes", "on"))
+        values.setdefault("region", env.get("DIRECTIVES_S3_REGION") or None)
+        return cls(**values)
+
+    # --- bucket -----------------------------------------------------------------------------------------
+
+    def ensure_bucket(self) -> bool:
+        """Create the bucket if needed; True when it was created."""
+        if self.client.bucket_exists(self.bucket):
+            return False
+        try:
+            self.client.make_bucket(self.bucket)
+        except S3Error as exc:  # another task created it between the check and the call
+            if exc.code not in ("BucketAlreadyOwnedByYou", "BucketAlreadyExists"):
+                raise
+            return False
+        return True
+
+    # --- originals --------------------------------------------------------------------------------------
+
+    def put_original(
+        self,
+        data: bytes,
+        *,
+        source_url: str,
+        fetched_at: datetime | str,
+        content_type: str,
+        portal_id: str,
+    ) -> StoredObject:
+        """Store an original byte for byte under its digest; an existing object is left untouched.
+
+        The first fetch's provenance is the one kept: the same bytes published again elsewhere are the same
+        original (the fetch log records every URL).
+        """
+        if not isinstance(data, bytes | bytearray):
+            raise TypeError(f"an original must be bytes, not {type(data).__name__}")
+        sha256 = hashlib.sha256(data).hexdigest()
+        key = original_key(sha256)
+        existing = self._stat(key)
+        if existing is not None:
+            if existing.size != len(data):
+                raise IntegrityError(
+                    f"{key} exists with {existing.size} bytes but its content has {len(data)}: corrupt object"
+                )
+            return StoredObject(key, sha256, len(data), created=False)
+        metadata = {
+            "source-url": source_url,
+            "fetched-at": fetched_at,
+            "content-type": content_type,
+            "portal-id": portal_id,
+            "sha256": sha256,
+        }
+        self._put(key, bytes(data), content_type or "application/octet-stream", metadata)
+        written = self._stat(key)
+        if written is None or written.size != len(data):
+            size = None if written is None else written.size
+            raise IntegrityError(f"{key}: wrote {len(data)} bytes, the server reports {size}")
+        return StoredObject(key, sha256, len(data), created=True)
+
+    def get_original(self, sha256: str) -> bytes:
+        data = self.get_bytes(original_key(sha256))
+        actual = hashlib.sha256(data).hexdigest()
+        if actual != sha256:
+            raise IntegrityError(f"original {sha256} read back with digest {actual}")
+        return data
+
+    def original_metadata(self, sha256: str) -> dict[str, str]:
+        """The provenance metadata of an original, decoded (keys as in META_FIELDS)."""
+        stat = self._stat(original_key(sha256))
+        if stat is None:
+            raise ObjectNotFound(f"no original {sha256} in bucket {self.bucket}")
+        return self._decoded_metadata(stat)
+
+    def original_provenance(self, sha256: str) -> dict[str, Any]:
+        stat = self._stat(original_key(sha256))
+        if stat is None:
+            raise ObjectNotFound(f"no original {sha256} in bucket {self.bucket}")
+        meta = self._decoded_metadata(stat)
+        return {
+            "key": original_key(sha256),
+            "sha256": sha256,
+            "size": stat.size,
+            "source_url": meta.get("source-url"),
+            "fetched_at": meta.get("fetched-at"),
+            "content_type": meta.get("content-type"),
+            "portal_id": meta.get("portal-id"),
+            "stored_at": stat.last_modified.isoformat() if stat.last_modified else None,
+        }
+
+    def fetched_at(self, sha256: str) -> datetime | None:
+        """When the original was first fetched (from its metadata); None if unknown."""
+        try:
+            value = self.original_metadata(sha256).get("fetched-at")
+        except ObjectNotFound:
+            return None
+        if not value:
+            return None
+        parsed = datetime.fromisoformat(value)
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+    # --- other objects ----------------------------------------------------------------------------------
+
+    def put_json(self, key: str, obj: Any) -> None:
+        # Canonical form (sorted keys, no spaces) so equal content gives equal bytes, as manifests expect.
+        payload = json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
+        self._put(key, payload.encode("utf-8"), "application/json; charset=utf-8", None)
+
+    def get_json(self, key: str) -> Any:
+        return json.loads(self.get_bytes(key).decode("utf-8"))
+
+    def put_text(self, key: str, text: str) -> None:
+        self._put(key, text.encode("utf-8"), "text/plain; charset=utf-8", None)
+
+    def get_text(self, key: str) -> str:
+        return self.get_bytes(key).decode("utf-8")
+
+    def put_bytes(self, key: str, data: bytes, content_type: str = "application/octet-stream") -> None:
+        self._put(key, bytes(data), content_type, None)
+
+    def get_bytes(self, key: str) -> bytes:
+        try:
+            response = self.client.get_object(self.bucket, key)
+        except S3Error as exc:
+            if _is_missing(exc):
+                raise ObjectNotFound(f"no object {key!r} in bucket {self.bucket}") from exc
+            raise
+        try:
+            return response.read()
+        finally:
+            response.close()
+            response.release_conn()
+
+    def exists(self, key: str) -> bool:
+        return self._stat(key) is not None
+
+    def list_keys(self, prefix: str = "") -> list[str]:
+        return [
+            obj.object_name for obj in self.client.list_objects(self.bucket, prefix=prefix, recursive=True)
+        ]
+
+    def count_objects(self, prefix: str = "") -> int:
+        return sum(1 for _ in self.client.list_objects(self.bucket, prefix=prefix, recursive=True))
+
+    def presigned_get(self, key: str, expires: timedelta | int = timedelta(hours=1)) -> str:
+        if isinstance(expires, int):
+            expires = timedelta(seconds=expires)
+        return self.client.presigned_get_object(self.bucket, key, expires=expires)
+
+    # --- internals --------------------------------------------------------------------------------------
+
+    def _put(self, key: str, data: bytes, content_type: str, metadata: dict[str, Any] | None) -> None:
+        # Full x-amz-meta- names: the SDK would send a bare `content-type` as the object's own Content-Type.
+        encoded = {
+            f"x-amz-meta-{name}": _encode_meta(value)
+            for name, value in (metadata or {}).items()
+            if value is not None
+        }
+        self.client.put_object(
+            self.bucket, key, io.BytesIO(data), len(data), content_type=content_type, metadata=encoded or None
+        )
+
+    def _stat(self, key: str):
+        try:
+            return self.client.stat_object(self.bucket, key)
+        except S3Error as exc:
+            if _is_missing(exc):
+                return None
+            raise
+
+    @staticmethod
+    def _decoded_metadata(stat) -> dict[str, str]:
+        decoded = {}
+        for name, value in (stat.metadata or {}).items():
+            lowered = name.lower()
+            if lowered.startswith("x-amz-meta-"):
+                decoded[lowered.removeprefix("x-amz-meta-")] = unquote(value)
+        return decoded

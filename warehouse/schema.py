@@ -1,0 +1,265 @@
+"""The warehouse tables, described once and rendered as DDL for PostgreSQL or DuckDB.
+
+The dialects differ only in type names, in how a NULL digest counts for a unique constraint, and in
+the partial index that keeps one current version per document (Postgres has it; DuckDB has no partial
+indexes, so there the loader alone enforces it). DuckDB stores timestamps as TIMESTAMP in UTC: its
+TIMESTAMPTZ needs pytz to reach Python, which this project does not depend on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+POSTGRES, DUCKDB = "postgres", "duckdb"
+
+TYPES = {
+    "text": {POSTGRES: "text", DUCKDB: "VARCHAR"},
+    "int": {POSTGRES: "integer", DUCKDB: "INTEGER"},
+    "bigint": {POSTGRES: "bigint", DUCKDB: "BIGINT"},
+    "bool": {POSTGRES: "boolean", DUCKDB: "BOOLEAN"},
+    "date": {POSTGRES: "date", DUCKDB: "DATE"},
+    "timestamptz": {POSTGRES: "timestamptz", DUCKDB: "TIMESTAMP"},
+    "json": {POSTGRES: "jsonb", DUCKDB: "JSON"},
+    "double": {POSTGRES: "double precision", DUCKDB: "DOUBLE"},
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: str
+    comment: str
+    nullable: bool = True
+
+    def ddl(self, dialect: str) -> str:
+        return f"{self.name} {TYPES[self.type][dialect]}{'' if self.nullable else ' NOT NULL'}"
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    comment: str
+    columns: tuple[Column, ...]
+    primary_key: tuple[str, ...]
+    unique: tuple[tuple[str, ...], ...] = ()
+    indexes: tuple[tuple[str, ...], ...] = ()
+    # Unique indexes with a WHERE clause: (name, columns, predicate); Postgres only.
+    partial_unique: tuple[tuple[str, tuple[str, ...], str], ...] = field(default=())
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns)
+
+    @property
+    def json_columns(self) -> frozenset[str]:
+        return frozenset(c.name for c in self.columns if c.type == "json")
+
+
+def C(name: str, type_: str, comment: str, nullable: bool = True) -> Column:  # noqa: N802 - table-like DSL
+    return Column(name, type_, comment, nullable)
+
+
+DOCUMENTS = Table(
+    name="documents",
+    comment="One row per version of a published document; the current version has is_current = true.",
+    columns=(
+        C("portal_id", "text", "Registry id of the portal (config/portals.yaml).", False),
+        C("doc_key", "text", "The portal's own stable key for the document.", False),
+        C(
+            "version",
+            "int",
+            "1 for the first original seen, +1 each time the original's bytes change.",
+            False,
+        ),
+        C("is_current", "bool", "True on the latest version only (one per portal_id, doc_key).", False),
+        C(
+            "original_sha256",
+            "text",
+            "SHA-256 of the primary original, hex; its object key derives from it.",
+            False,
+        ),
+        C(
+            "original_key",
+            "text",
+            "Object-store key of the original: originals/sha256/<aa>/<bb>/<sha256>.",
+            False,
+        ),
+        C("source_url", "text", "URL the original was fetched from (after redirects)."),
+        C("fetched_at", "timestamptz", "When the original was first fetched (UTC)."),
+        C("content_type", "text", "Content-Type the portal served the original with."),
+        C("family", "text", "party or state."),
+        C("doc_type", "text", "Official type code (NQ, QĐ, CT, KL, TB, CV...)."),
+        C("doc_type_name", "text", "The type as printed (KẾT LUẬN, THÔNG BÁO...; CÔNG VĂN for a công văn)."),
+        C("number", "text", "Canonical number-symbol, e.g. 168-TB/HU or 12/CT-UBND."),
+        C("issuer", "text", "Issuing body as printed."),
+        C("issuer_parent", "text", "The line above the issuer, if any."),
+        C("place", "text", "Place from the place-and-date line."),
+        C("issued_date", "date", "Date from the place-and-date line."),
+        C("subject", "text", "Trích yếu (for a công văn the V/v text without V/v)."),
+        C("signing_authority", "text", "T/M, K/T, T/L, Q., TM., KT., TL., TUQ. or null."),
+        C("on_behalf_of", "text", "Body signed for (BAN THƯỜNG VỤ...)."),
+        C("signer_title", "text", "Signer's title as printed."),
+        C("signer_name", "text", "Signer's name."),
+        C("recipients", "json", "JSON array of Nơi nhận / Kính gửi entries."),
+        C("body", "text", "Content between the subject and the recipients/signature blocks."),
+        C("text", "text", "Full text of the document, NFC."),
+        C("pages", "int", "Page count."),
+        C("page_sources", "json", "JSON array, per page: text, ocr or converted."),
+        C("ocr_confidence", "double", "Mean Tesseract confidence over OCRed pages, or null."),
+        C("warnings", "json", "JSON array of strings: repairs, fields taken from the portal listing..."),
+        C("portal_metadata", "json", "JSON object: what the portal listed for the document."),
+        C("record_key", "text", "Object-store key of the record JSON."),
+        C("text_key", "text", "Object-store key of the plain text."),
+        C("province_name", "text", "Province of the portal."),
+        C("province_code", "text", "Province code of the portal."),
+        C("run_id", "text", "Pipeline run that loaded this version."),
+        C("loaded_at", "timestamptz", "When this version was written to the warehouse (UTC).", False),
+    ),
+    primary_key=("portal_id", "doc_key", "version"),
+    indexes=(("portal_id", "is_current"), ("original_sha256",), ("number",)),
+    partial_unique=(("documents_one_current", ("portal_id", "doc_key"), "is_current"),),
+)
+
+QUARANTINE = Table(
+    name="quarantine",
+    comment="Documents that could not be fetched, extracted or validated, with the reasons; one row per "
+    "(portal_id, doc_key, original_sha256, stage), refreshed on every run that meets it again.",
+    columns=(
+        C("portal_id", "text", "Registry id of the portal.", False),
+        C("doc_key", "text", "The portal's own key for the document.", False),
+        C("original_sha256", "text", "SHA-256 of the primary original, null when it could not be fetched."),
+        C("source_url", "text", "URL of the original (or the detail page when nothing was fetched)."),
+        C("stage", "text", "fetch, extract or validate.", False),
+        C("reasons", "json", "JSON array of readable reasons.", False),
+        C(
+            "object_key",
+            "text",
+            "Object-store key of the quarantine JSON (reasons + pointers to the originals).",
+        ),
+        C("run_id", "text", "The latest run that quarantined it."),
+        C("first_seen", "timestamptz", "First time it was quarantined (UTC).", False),
+        C("last_seen", "timestamptz", "Latest time it was quarantined (UTC).", False),
+    ),
+    primary_key=(),
+    unique=(("portal_id", "doc_key", "original_sha256", "stage"),),
+    indexes=(("portal_id",),),
+)
+
+FETCH_LOG = Table(
+    name="fetch_log",
+    comment="Every HTTP fetch of a run; a retried task overwrites its own rows instead of adding new ones.",
+    columns=(
+        C("run_id", "text", "Pipeline run.", False),
+        C("portal_id", "text", "Registry id of the portal.", False),
+        C("url", "text", "Requested URL.", False),
+        C("status", "int", "HTTP status, null when no response came."),
+        C("sha256", "text", "SHA-256 of the body received."),
+        C("size", "bigint", "Body size in bytes."),
+        C("content_type", "text", "Content-Type of the response."),
+        C(
+            "fetched_at",
+            "timestamptz",
+            "When the response arrived, or when the failure was logged (UTC).",
+            False,
+        ),
+        C("elapsed_ms", "int", "Request duration in milliseconds."),
+        C("error", "text", "The error, when the fetch failed."),
+        C("etag", "text", "The response's ETag, replayed as If-None-Match when the URL is revisited."),
+        C(
+            "last_modified",
+            "text",
+            "The response's Last-Modified, replayed as If-Modified-Since when the URL is revisited.",
+        ),
+    ),
+    primary_key=("run_id", "portal_id", "url"),
+)
+
+RUNS = Table(
+    name="runs",
+    comment="One row per pipeline run of a portal, with its counts.",
+    columns=(
+        C("run_id", "text", "Pipeline run id (Airflow run id or CLI-generated).", False),
+        C("portal_id", "text", "Registry id of the portal.", False),
+        C("started_at", "timestamptz", "When discovery started (UTC).", False),
+        C("finished_at", "timestamptz", "When the load finished (UTC), null while running."),
+        C("discovered", "int", "Documents found on the portal."),
+        C("new", "int", "Documents loaded for the first time."),
+        C("updated", "int", "Documents loaded as a new version."),
+        C("unchanged", "int", "Documents whose original did not change."),
+        C("quarantined", "int", "Documents quarantined (any stage)."),
+        C("quarantine_reasons", "json", "JSON array: '<doc_key>: <reason>' per quarantined document."),
+        C("status", "text", "running, success or failed.", False),
+    ),
+    primary_key=("run_id", "portal_id"),
+    indexes=(("portal_id", "started_at"),),
+)
+
+TABLES: tuple[Table, ...] = (DOCUMENTS, QUARANTINE, FETCH_LOG, RUNS)
+
+
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def create_statements(table: Table, dialect: str) -> list[str]:
+    parts = [c.ddl(dialect) for c in table.columns]
+    if table.primary_key:
+        parts.append(f"PRIMARY KEY ({', '.join(table.primary_key)})")
+    for columns in table.unique:
+        # A NULL digest (nothing fetched) must still collide with itself; DuckDB lacks NULLS NOT DISTINCT,
+        # so there the loader's update-first write is what prevents duplicates.
+        nulls = " NULLS NOT DISTINCT" if dialect == POSTGRES else ""
+        parts.append(f"UNIQUE{nulls} ({', '.join(columns)})")
+    statements = [f"CREATE TABLE IF NOT EXISTS {table.name} (\n  " + ",\n  ".join(parts) + "\n)"]
+    for columns in table.indexes:
+        name = f"{table.name}_{'_'.join(columns)}_idx"
+        statements.append(f"CREATE INDEX IF NOT EXISTS {name} ON {table.name} ({', '.join(columns)})")
+    if dialect == POSTGRES:
+        for name, columns, predicate in table.partial_unique:
+            on = f"{table.name} ({', '.join(columns)})"
+            statements.append(f"CREATE UNIQUE INDEX IF NOT EXISTS {name} ON {on} WHERE {predicate}")
+    return statements
+
+
+def comment_statements(table: Table) -> list[str]:
+    statements = [f"COMMENT ON TABLE {table.name} IS {_quote(table.comment)}"]
+    statements += [f"COMMENT ON COLUMN {table.name}.{c.name} IS {_quote(c.comment)}" for c in table.columns]
+    return statements
+
+
+def ddl(dialect: str) -> list[str]:
+    if dialect not in (POSTGRES, DUCKDB):
+        raise ValueError(f"unknown SQL dialect {dialect!r}")
+    statements: list[str] = []
+    for table in TABLES:
+        statements += create_statements(table, dialect)
+        statements += comment_statements(table)
+    return statements
+
+
+TABLES_BY_NAME = {t.name: t for t in TABLES}
+
+
+def describe_markdown() -> str:
+    """The tables as Markdown (docs/warehouse.md embeds this; a test keeps the two in step)."""
+    out = []
+    for table in TABLES:
+        keys = []
+        if table.primary_key:
+            keys.append(f"primary key ({', '.join(table.primary_key)})")
+        keys += [f"unique ({', '.join(cols)})" for cols in table.unique]
+        keys += [
+            f"unique ({', '.join(cols)}) where {pred} (Postgres)" for _, cols, pred in table.partial_unique
+        ]
+        out.append(f"### `{table.name}`\n\n{table.comment}\n\nKeys: {'; '.join(keys)}.\n")
+        out.append("| column | Postgres | DuckDB | null | meaning |\n|---|---|---|---|---|")
+        for c in table.columns:
+            types = TYPES[c.type]
+            nullable = "yes" if c.nullable else "no"
+            meaning = c.comment.replace("<", "&lt;")
+            out.append(f"| `{c.name}` | {types[POSTGRES]} | {types[DUCKDB]} | {nullable} | {meaning} |")
+        out.append("")
+    return "\n".join(out)
