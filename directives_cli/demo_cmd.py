@@ -97,6 +97,7 @@ def demo_command(var_dir: Path, s3_port: int) -> None:
     from pipeline.settings import settings_from_env
     from scrapers.registry import load_registry
     from simulator.server import start_simulator
+    from simulator.site import load_config
     from warehouse.objectstore import ObjectStore
     from warehouse.services import EmbeddedS3
 
@@ -111,7 +112,11 @@ def demo_command(var_dir: Path, s3_port: int) -> None:
         store = ObjectStore(s3.endpoint, base.s3.access_key, base.s3.secret_key, base.s3.bucket)
         store.ensure_bucket()
         objects_before = store.count_objects()
-        with start_simulator(var_dir / "simulator") as sim:
+        # The registry's default URLs name the simulator's default ports; keeping them makes every demo run
+        # see the same portal URLs, as a real portal's would be.
+        config = load_config()
+        ports = {pid: site.default_port for pid, site in config.portals.items()}
+        with start_simulator(var_dir / "simulator", ports=ports, config=config) as sim:
             extra = {
                 "DIRECTIVES_VAR_DIR": str(var_dir),
                 "DIRECTIVES_S3_ENDPOINT": s3.endpoint,

@@ -19,7 +19,7 @@ from pipeline.context import PipelineContext
 from pipeline.manifests import read_manifest, write_manifest
 from pipeline.primary import choose_primary
 from scrapers.adapters import get_adapter
-from scrapers.http import FetchError, FetchResult, HTTPStatusError, PoliteSession
+from scrapers.http import FetchError, FetchResult, PoliteSession
 from scrapers.models import DocumentRef
 
 log = logging.getLogger(__name__)
@@ -111,8 +111,8 @@ def _revisit(ctx: PipelineContext, session: PoliteSession, ref: DocumentRef, kno
         return None
     try:
         result = session.get(url, validators=validators)
-    except HTTPStatusError:
-        return None  # moved or removed: the full fetch decides what it is now
+    except FetchError:
+        return None  # moved, removed or now off the portal's hosts: the full fetch decides what it is now
     if result.not_modified or result.sha256 == known["sha256"]:
         return known["status"]
     return None
