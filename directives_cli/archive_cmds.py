@@ -22,12 +22,22 @@ def _warehouse():
         wh.close()
 
 
+@contextmanager
 def _store():
-    from pipeline.settings import settings_from_env
-    from warehouse.objectstore import ObjectStore
+    from minio.error import S3Error
+    from urllib3.exceptions import HTTPError
 
-    s3 = settings_from_env().s3
-    return ObjectStore(s3.endpoint, s3.access_key, s3.secret_key, s3.bucket, secure=s3.secure)
+    from pipeline.embedded import embedded_s3_if_default
+    from pipeline.settings import settings_from_env
+    from warehouse.objectstore import ObjectStore, ObjectStoreError
+
+    settings = settings_from_env()
+    s3 = settings.s3
+    with embedded_s3_if_default(settings):
+        try:
+            yield ObjectStore(s3.endpoint, s3.access_key, s3.secret_key, s3.bucket, secure=s3.secure)
+        except (HTTPError, S3Error, ObjectStoreError) as exc:
+            raise click.ClickException(f"object store {s3.endpoint}: {exc}") from exc
 
 
 def _echo_json(obj) -> None:
@@ -65,8 +75,16 @@ def versions(portal_id: str, doc_key: str) -> None:
             {
                 key: row.get(key)
                 for key in (
-                    "version", "is_current", "original_sha256", "source_url", "fetched_at", "content_type",
-                    "number", "issued_date", "loaded_at", "run_id",
+                    "version",
+                    "is_current",
+                    "original_sha256",
+                    "source_url",
+                    "fetched_at",
+                    "content_type",
+                    "number",
+                    "issued_date",
+                    "loaded_at",
+                    "run_id",
                 )
             }
             for row in rows
@@ -79,10 +97,10 @@ def versions(portal_id: str, doc_key: str) -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
 def original(sha256: str, output: Path) -> None:
     """Write an original file byte for byte (its SHA-256 is verified) and print its provenance."""
-    store = _store()
-    data = store.get_original(sha256)
-    output.write_bytes(data)
-    _echo_json({"written": str(output), "size": len(data), **store.original_provenance(sha256)})
+    with _store() as store:
+        data = store.get_original(sha256)
+        output.write_bytes(data)
+        _echo_json({"written": str(output), "size": len(data), **store.original_provenance(sha256)})
 
 
 @click.command()

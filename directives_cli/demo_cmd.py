@@ -43,9 +43,7 @@ def ensure_airflow_db(env: dict[str, str]) -> None:
     if marker.exists():
         return
     Path(env["AIRFLOW_HOME"]).mkdir(parents=True, exist_ok=True)
-    subprocess.run(
-        [str(_venv_bin() / "airflow"), "db", "migrate"], env=env, check=True, capture_output=True
-    )
+    subprocess.run([str(_venv_bin() / "airflow"), "db", "migrate"], env=env, check=True, capture_output=True)
 
 
 def run_dag(dag_id: str, env: dict[str, str], log_path: Path) -> int:
@@ -91,25 +89,21 @@ def print_summary(rows: dict[str, dict], codes: dict[str, int], logs: dict[str, 
     show_default=True,
     help="Where the demo keeps its state (S3 data, DuckDB file, simulator state, Airflow home, logs).",
 )
-@click.option("--s3-port", type=int, default=18333, show_default=True)
-def demo_command(var_dir: Path, s3_port: int) -> None:
+def demo_command(var_dir: Path) -> None:
     """Run every simulator portal's DAG on embedded services and print what was ingested."""
+    from pipeline.embedded import embedded_s3_if_default
     from pipeline.settings import settings_from_env
     from scrapers.registry import load_registry
     from simulator.server import start_simulator
     from simulator.site import load_config
     from warehouse.objectstore import ObjectStore
-    from warehouse.services import EmbeddedS3
 
     var_dir = var_dir.resolve()
     started = time.monotonic()
     portals = [p for p in load_registry() if p.enabled and p.id.startswith(SIM_PREFIX)]
     base = settings_from_env({"DIRECTIVES_VAR_DIR": str(var_dir)})
-    s3_server = EmbeddedS3(
-        var_dir / "s3", port=s3_port, access_key=base.s3.access_key, secret_key=base.s3.secret_key
-    )
-    with s3_server as s3:
-        store = ObjectStore(s3.endpoint, base.s3.access_key, base.s3.secret_key, base.s3.bucket)
+    with embedded_s3_if_default(base):
+        store = ObjectStore(base.s3.endpoint, base.s3.access_key, base.s3.secret_key, base.s3.bucket)
         store.ensure_bucket()
         objects_before = store.count_objects()
         # The registry's default URLs name the simulator's default ports; keeping them makes every demo run
@@ -119,7 +113,7 @@ def demo_command(var_dir: Path, s3_port: int) -> None:
         with start_simulator(var_dir / "simulator", ports=ports, config=config) as sim:
             extra = {
                 "DIRECTIVES_VAR_DIR": str(var_dir),
-                "DIRECTIVES_S3_ENDPOINT": s3.endpoint,
+                "DIRECTIVES_S3_ENDPOINT": base.s3.endpoint,
                 "DIRECTIVES_WAREHOUSE_URL": base.warehouse_url,
             }
             for portal_id, url in sim.base_urls.items():
@@ -140,8 +134,10 @@ def demo_command(var_dir: Path, s3_port: int) -> None:
     click.echo("")
     click.echo(f"warehouse (DuckDB): {base.warehouse_url.removeprefix('duckdb:///')}")
     click.echo(f"object store: s3://{base.s3.bucket} on the embedded S3 server, data in {var_dir / 's3'}")
-    click.echo(f"objects in the bucket: {objects_before} before, {objects_after} after this run "
-               f"({objects_after - objects_before} new)")
+    click.echo(
+        f"objects in the bucket: {objects_before} before, {objects_after} after this run "
+        f"({objects_after - objects_before} new)"
+    )
     click.echo(f"DAG logs: {var_dir / 'logs'}   demo wall time: {time.monotonic() - started:.1f} s")
     if any(codes.values()):
         raise SystemExit(1)

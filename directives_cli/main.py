@@ -84,24 +84,29 @@ def run(portal_id: str, registry: str | None, limit: int | None, run_id: str | N
     from tqdm import tqdm
 
     from pipeline.context import PipelineContext
+    from pipeline.embedded import embedded_s3_if_default
     from pipeline.settings import settings_from_env
     from pipeline.stages import run_all
 
     portal = _portal_or_exit(portal_id, registry)
     run_id = run_id or f"manual__{datetime.now(UTC).strftime('%Y%m%dT%H%M%S')}_{uuid.uuid4().hex[:6]}"
-    ctx = PipelineContext(settings_from_env(), portal, run_id)
-    try:
-        summary = run_all(
-            ctx,
-            limit=limit,
-            progress_factory=lambda total, label: tqdm(total=total, desc=label, unit="step", file=sys.stderr),
-        )
-    finally:
-        ctx.close()
+    settings = settings_from_env()
+    with embedded_s3_if_default(settings):
+        ctx = PipelineContext(settings, portal, run_id)
+        try:
+            summary = run_all(
+                ctx,
+                limit=limit,
+                progress_factory=lambda total, label: tqdm(
+                    total=total, desc=label, unit="doc", file=sys.stderr
+                ),
+            )
+        finally:
+            ctx.close()
     click.echo(json.dumps(summary.as_dict(), ensure_ascii=False, indent=2))
 
 
-def _register_optional_commands() -> None:
+def _register_commands() -> None:
     from directives_cli.archive_cmds import archive_commands
     from directives_cli.demo_cmd import demo_command
     from directives_cli.parse_cmds import eval_command, parse_command
@@ -115,7 +120,7 @@ def _register_optional_commands() -> None:
         cli.add_command(command)
 
 
-_register_optional_commands()
+_register_commands()
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ from scrapers.http import FetchLimits
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_VAR_DIR = PROJECT_ROOT / "var"
+EMBEDDED_S3_ENDPOINT = "127.0.0.1:18333"
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,7 @@ class S3Settings:
 @dataclass(frozen=True)
 class Settings:
     s3: S3Settings
+    var_dir: Path
     warehouse_url: str
     registry_path: str | None = None
     fetch_limits: FetchLimits = field(default_factory=FetchLimits)
@@ -49,7 +51,7 @@ def settings_from_env(env: Mapping[str, str] | None = None) -> Settings:
     env = os.environ if env is None else env
     var_dir = Path(env.get("DIRECTIVES_VAR_DIR", DEFAULT_VAR_DIR))
     s3 = S3Settings(
-        endpoint=env.get("DIRECTIVES_S3_ENDPOINT", "127.0.0.1:18333"),
+        endpoint=env.get("DIRECTIVES_S3_ENDPOINT", EMBEDDED_S3_ENDPOINT),
         access_key=env.get("DIRECTIVES_S3_ACCESS_KEY", "directives-dev"),
         secret_key=env.get("DIRECTIVES_S3_SECRET_KEY", "directives-dev-secret"),
         bucket=env.get("DIRECTIVES_S3_BUCKET", "directives"),
@@ -64,6 +66,7 @@ def settings_from_env(env: Mapping[str, str] | None = None) -> Settings:
     max_docs = env.get("DIRECTIVES_MAX_DOCUMENTS_PER_RUN")
     return Settings(
         s3=s3,
+        var_dir=var_dir,
         warehouse_url=env.get("DIRECTIVES_WAREHOUSE_URL", f"duckdb:///{var_dir / 'warehouse.duckdb'}"),
         registry_path=env.get("DIRECTIVES_REGISTRY"),
         fetch_limits=limits,

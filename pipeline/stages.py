@@ -263,8 +263,10 @@ def _load_one(ctx: PipelineContext, entry: dict) -> str:
     current = ctx.warehouse.current_version(ctx.portal.id, ref.doc_key)
     # An HTML-only document is re-served with new sidebars and counters; it is a new version only when
     # its text changed, not its bytes.
-    if current and primary["role"] == "detail" and _text_digest(current.get("text")) == _text_digest(
-        record.get("text")
+    if (
+        current
+        and primary["role"] == "detail"
+        and _text_digest(current.get("text")) == _text_digest(record.get("text"))
     ):
         return "noop"
     base = f"{ctx.portal.id}/{ref.doc_key}/{primary['sha256']}"

@@ -54,7 +54,11 @@ def test_corpus_style_golden_is_loaded(tmp_path: Path):
     (tmp_path / "docx.expected.json").write_text(json.dumps(golden), encoding="utf-8")
     loaded = load_golden(tmp_path / "docx.expected.json")
     assert (loaded.cls, loaded.document.name, loaded.truth["number"], loaded.body) == (
-        "docx", "docx", "1-TB/TU", "Nội dung")
+        "docx",
+        "docx",
+        "1-TB/TU",
+        "Nội dung",
+    )
 
 
 def test_evaluate_scores_a_small_corpus(tmp_path: Path):
