@@ -1,0 +1,98 @@
+"""The `directives` command as an operator uses it, against the running simulator and real services."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from directives_cli.main import cli
+
+
+@pytest.fixture(scope="module")
+def simulator(tmp_path_factory):
+    from simulator.server import start_simulator
+
+    with start_simulator(tmp_path_factory.mktemp("simulator")) as sim:
+        yield sim
+
+
+@pytest.fixture
+def env(simulator, s3_server, duckdb_url, monkeypatch):
+    values = {
+        **simulator.env(),
+        "DIRECTIVES_S3_ENDPOINT": s3_server.endpoint,
+        "DIRECTIVES_S3_ACCESS_KEY": s3_server.access_key,
+        "DIRECTIVES_S3_SECRET_KEY": s3_server.secret_key,
+        "DIRECTIVES_S3_BUCKET": "clitest",
+        "DIRECTIVES_WAREHOUSE_URL": duckdb_url,
+    }
+    for name, value in values.items():
+        monkeypatch.setenv(name, value)
+    return values
+
+
+def invoke(*args: str):
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+def test_every_command_has_help():
+    for name in cli.commands:
+        if name == "simulate":  # its own parser answers --help
+            continue
+        result = invoke(name, "--help")
+        assert result.exit_code == 0, name
+        assert "Usage:" in result.output, name
+
+
+def test_portals_lists_the_enabled_ones():
+    result = invoke("portals")
+    assert result.exit_code == 0
+    assert "sim-quangngai-tu" in result.output and "thainguyen-tu" not in result.output
+    assert "thainguyen-tu" in invoke("portals", "--all").output
+
+
+def test_discover_prints_json_lines_and_stores_nothing(env, simulator):
+    result = invoke("discover", "sim-thanhhoa-camthuy-hu")
+    assert result.exit_code == 0
+    refs = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
+    assert {r["doc_key"] for r in refs} == {
+        str(d.doc_key) for d in simulator.state.documents("sim-thanhhoa-camthuy-hu")
+    }
+    assert all(r["listed"]["number"] and r["attachments"] for r in refs)
+
+
+def test_discover_limit(env):
+    result = invoke("discover", "sim-quangngai-tu", "--limit", "1")
+    assert len([line for line in result.stdout.splitlines() if line.startswith("{")]) == 1
+
+
+def test_unknown_portal_is_a_clear_error():
+    result = CliRunner().invoke(cli, ["discover", "no-such-portal"])
+    assert result.exit_code != 0 and "no portal 'no-such-portal'" in result.output
+
+
+def test_run_then_query_the_archive(env, tmp_path):
+    result = invoke("run", "sim-gialai-tu")
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout[result.stdout.index("{") :])
+    assert summary["discovered"] == 3 and summary["new"] + summary["quarantined"] == 3
+
+    found = invoke("search", "168-TB/HU")
+    assert found.exit_code == 0 and "168-TB/HU" in found.output
+    doc_key = found.output.split()[1]
+    versions = json.loads(invoke("versions", "sim-gialai-tu", doc_key).output)
+    assert versions[0]["version"] == 1 and versions[0]["is_current"]
+
+    out = tmp_path / "original.bin"
+    provenance = json.loads(invoke("original", versions[0]["original_sha256"], "-o", str(out)).output)
+    assert provenance["sha256"] == versions[0]["original_sha256"] and out.stat().st_size == provenance["size"]
+    assert provenance["source_url"] == versions[0]["source_url"]
+
+    parquet = tmp_path / "docs.parquet"
+    assert invoke("export", str(parquet)).exit_code == 0
+    import duckdb
+
+    rows = duckdb.connect().execute(f"SELECT count(*) FROM '{parquet}'").fetchall()[0][0]
+    assert rows == summary["new"]
