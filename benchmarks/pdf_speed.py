@@ -73,8 +73,9 @@ def _engines_agree(data: bytes) -> tuple[int, int]:
         for i in body:
             w, h = doc[i].get_size()
             fast = layout_page(pdfium_page_lines(doc[i])[0], w, h, first=False, last=False, page_index=i)
-            slow = layout_page(plumber_page_lines(pdf.pages[i])[0], w, h, first=False, last=False,
-                               page_index=i)
+            slow = layout_page(
+                plumber_page_lines(pdf.pages[i])[0], w, h, first=False, last=False, page_index=i
+            )
             pdf.pages[i].close()
             # whitespace-free: the engines differ only in the space before superscript footnote markers
             if [re.sub(r"\s+", "", b) for b in fast.blocks] != [re.sub(r"\s+", "", b) for b in slow.blocks]:
@@ -103,8 +104,10 @@ def main() -> None:
 
     generated = render_official_pdf(seed_doc("000"), repeat_body=10)
     files = {"cong-bao-33p (real)": SAMPLE.read_bytes(), "official-generated": generated}
-    print(f"{'file':24} {'pages':>5} {'ours p/s':>9} {'pdftotext -layout':>18} {'pdftotext':>10} "
-          f"{'ratio vs -layout':>17} {'ratio vs plain':>15} {'pdfplumber p/s':>15} {'engines differ':>15}")
+    print(
+        f"{'file':24} {'pages':>5} {'ours p/s':>9} {'pdftotext -layout':>18} {'pdftotext':>10} "
+        f"{'ratio vs -layout':>17} {'ratio vs plain':>15} {'pdfplumber p/s':>15} {'engines differ':>15}"
+    )
     with tempfile.TemporaryDirectory() as tmp:
         for name, data in files.items():
             path = Path(tmp) / "f.pdf"
@@ -115,20 +118,28 @@ def main() -> None:
             plain = n / _best_of(lambda p=path: _pdftotext(p, False), args.repeat)
             plumber = n / _best_of(lambda d=data: _pdfplumber_plain(d), 1)
             compared, differ = _engines_agree(data)
-            print(f"{name:24} {n:>5} {ours:>9.1f} {layout:>18.1f} {plain:>10.1f} {ours / layout:>17.2f} "
-                  f"{ours / plain:>15.2f} {plumber:>15.1f} {differ:>8}/{compared:<6}")
+            print(
+                f"{name:24} {n:>5} {ours:>9.1f} {layout:>18.1f} {plain:>10.1f} {ours / layout:>17.2f} "
+                f"{ours / plain:>15.2f} {plumber:>15.1f} {differ:>8}/{compared:<6}"
+            )
 
         doc = seed_doc("000")
         big = render_official_pdf(doc, repeat_body=max(1, args.pages_rss // 4))
         big_path = Path(tmp) / "big.pdf"
         big_path.write_bytes(big)
-        out = subprocess.run([sys.executable, "-c", _RSS_CHILD.format(root=str(ROOT), path=str(big_path))],
-                             check=True, capture_output=True, text=True).stdout
+        out = subprocess.run(
+            [sys.executable, "-c", _RSS_CHILD.format(root=str(ROOT), path=str(big_path))],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
         stats = json.loads(out.strip().splitlines()[-1])
-        print(f"\npeak RSS extracting a {stats['pages']}-page official-layout PDF: "
-              f"{stats['maxrss_mb']:.0f} MB "
-              f"({stats['pages'] / stats['seconds']:.1f} pages/s, {stats['seconds']:.1f} s, file "
-              f"{len(big) / 1e6:.1f} MB)")
+        print(
+            f"\npeak RSS extracting a {stats['pages']}-page official-layout PDF: "
+            f"{stats['maxrss_mb']:.0f} MB "
+            f"({stats['pages'] / stats['seconds']:.1f} pages/s, {stats['seconds']:.1f} s, file "
+            f"{len(big) / 1e6:.1f} MB)"
+        )
 
 
 if __name__ == "__main__":

@@ -16,8 +16,9 @@ from parsers.sniff import check_claim, sniff_kind
 __all__ = ["Extraction", "Limits", "extract"]
 
 
-def extract(data: bytes, filename: str | None = None, content_type: str | None = None,
-            limits: Limits | None = None) -> Extraction:
+def extract(
+    data: bytes, filename: str | None = None, content_type: str | None = None, limits: Limits | None = None
+) -> Extraction:
     limits = limits or Limits()
     if len(data) > limits.max_bytes:
         raise FileTooLarge(f"file has {len(data)} bytes, more than max_bytes={limits.max_bytes}")

@@ -12,14 +12,50 @@ from parsers.legacy import decode_tcvn3, decode_vni, detect_legacy_encoding
 from parsers.limits import Extraction, Limits
 from parsers.pdf import normalize_text
 
-_DROP_TAGS = ["script", "style", "noscript", "nav", "footer", "aside", "iframe", "svg", "button", "select",
-              "template"]
+_DROP_TAGS = [
+    "script",
+    "style",
+    "noscript",
+    "nav",
+    "footer",
+    "aside",
+    "iframe",
+    "svg",
+    "button",
+    "select",
+    "template",
+]
 _BOILERPLATE = re.compile(
     r"(^|[-_ ])(menu|nav|navbar|sidebar|side-bar|footer|header|breadcrumbs?|banner|share|"
-    r"social|comments?|related|advert|ads|widget|tags|pagination|toolbar)([-_ ]|$)", re.I)
+    r"social|comments?|related|advert|ads|widget|tags|pagination|toolbar)([-_ ]|$)",
+    re.I,
+)
 _CONTENT_HINT = re.compile(r"content|detail|article|news|entry|post|body|main|noidung|chitiet", re.I)
-_BLOCK_TAGS = {"p", "div", "section", "article", "main", "h1", "h2", "h3", "h4", "h5", "h6", "li", "tr",
-               "table", "ul", "ol", "blockquote", "pre", "dd", "dt", "center", "td", "th"}
+_BLOCK_TAGS = {
+    "p",
+    "div",
+    "section",
+    "article",
+    "main",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "li",
+    "tr",
+    "table",
+    "ul",
+    "ol",
+    "blockquote",
+    "pre",
+    "dd",
+    "dt",
+    "center",
+    "td",
+    "th",
+}
 
 
 def extract_html(data: bytes, limits: Limits | None = None) -> Extraction:
@@ -38,6 +74,7 @@ def extract_html(data: bytes, limits: Limits | None = None) -> Extraction:
         # wrapper holding most of the page's text is never boilerplate
         if boilerplate and len(tag.get_text(" ", strip=True)) < 0.5 * total:
             tag.decompose()
+    _drop_link_lists(soup, total)
     root = _main_node(soup)
     blocks: list[str] = []
     _walk(root, blocks, [])
@@ -49,21 +86,58 @@ def extract_html(data: bytes, limits: Limits | None = None) -> Extraction:
     return _finish_text(text, "html", warnings, title)
 
 
+LINK_LIST_MIN_LINKS = 5  # a block with at least this many links ...
+LINK_LIST_SHARE = 0.7  # ... whose text is at least this much link text is navigation (facets, menus)
+
+
+def _drop_link_lists(soup, total: int) -> None:
+    """Remove navigation-like blocks that carry no class/id hint: facet lists, menus, 'other news' lists.
+
+    A block goes if it holds LINK_LIST_MIN_LINKS or more links, its text is mostly link text and it is a
+    small part of the page (a wrapper holding most of the page is never removed)."""
+    for tag in soup.find_all(["ul", "ol", "div", "section", "table", "span", "td", "dl"]):
+        if tag.attrs is None:  # inside a removed subtree
+            continue
+        links = tag.find_all("a")
+        if len(links) < LINK_LIST_MIN_LINKS:
+            continue
+        text = len(tag.get_text(" ", strip=True))
+        link_text = sum(len(a.get_text(" ", strip=True)) for a in links)
+        if text and link_text >= LINK_LIST_SHARE * text and text < 0.5 * total:
+            tag.decompose()
+
+
 def _main_node(soup):
     body = soup.body or soup
     candidates = body.find_all(["article", "main"]) + [
-        t for t in body.find_all(["div", "section", "td"])
-        if _CONTENT_HINT.search(" ".join(t.get("class") or []) + " " + (t.get("id") or ""))]
+        t
+        for t in body.find_all(["div", "section", "td"])
+        if _CONTENT_HINT.search(" ".join(t.get("class") or []) + " " + (t.get("id") or ""))
+    ]
     best, best_score = body, 0
     total = _para_text_len(body)
     for node in candidates:
         score = _para_text_len(node)
         if score > best_score and score >= 0.3 * total:
             best, best_score = node, score
-    if best is body:
-        return body
-    # prefer the deepest candidate that still holds most of the text
-    return best
+    return _descend_to_text(body) if best is body else best
+
+
+_WRAPPER_TAGS = {"div", "section", "article", "main", "span", "form", "table", "tbody", "center"}
+
+
+def _descend_to_text(node, share: float = 0.8):
+    """Go down through wrappers while one child holds `share` of the node's text: on a page without a
+    content hint, the largest text block rather than the whole body."""
+    while True:
+        total = len(node.get_text(" ", strip=True))
+        children = [c for c in node.find_all(True, recursive=False) if c.name in _WRAPPER_TAGS]
+        if not total or not children:
+            return node
+        biggest = max(children, key=lambda c: len(c.get_text(" ", strip=True)))
+        if len(biggest.get_text(" ", strip=True)) < share * total:
+            return node
+        node = biggest
 
 
 def _para_text_len(node) -> int:
@@ -85,7 +159,7 @@ def _walk(node, blocks: list[str], current: list[str]) -> None:
         elif isinstance(child, Tag):
             if child.name == "br":
                 current.append("\n")
-            elif child.name in ("td", "th"):
+            elif child.name in ("td", "th") and not _multiline_cell(child):
                 _walk(child, blocks, current)
                 current.append(" ")
             elif child.name in _BLOCK_TAGS:
@@ -94,6 +168,12 @@ def _walk(node, blocks: list[str], current: list[str]) -> None:
                 _flush(blocks, current)
             else:
                 _walk(child, blocks, current)
+
+
+def _multiline_cell(cell) -> bool:
+    """A table cell holding lines of its own (the header's issuer column beside the motto column, the
+    recipients beside the signature) is a block; a one-line cell stays inline with its row."""
+    return cell.find(["br", "p", "div"]) is not None
 
 
 def _flush(blocks: list[str], current: list[str]) -> None:
@@ -142,6 +222,12 @@ def _finish_text(text: str, kind: str, warnings: list[str], title: str) -> Extra
     if not text:
         raise ExtractionError(f"the {kind} file contains no text")
     del title
-    return Extraction(text=text, pages=1, page_sources=["converted" if encoding else "text"],
-                      ocr_confidence=None,
-                      warnings=warnings, kind=kind, removed=[])
+    return Extraction(
+        text=text,
+        pages=1,
+        page_sources=["converted" if encoding else "text"],
+        ocr_confidence=None,
+        warnings=warnings,
+        kind=kind,
+        removed=[],
+    )

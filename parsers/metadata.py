@@ -82,7 +82,7 @@ def fields_from_text(text: str) -> dict:
     lines = document_lines(text)
     head = scan_header(lines)
     issuer, issuer_parent = issuer_from_lines(head.issuer_lines, warnings)
-    number = parse_number(lines[head.number_line], warnings) if head.number_line is not None else None
+    number = parse_number(lines[head.number_line], warnings, issuer) if head.number_line is not None else None
     place, issued = _place_and_date(lines, head, warnings)
 
     type_name = printed_type = None

@@ -13,6 +13,7 @@ from datetime import date
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
+from parsers.metadata_repairs import repair_party_number, repair_province
 from parsers.metadata_tables import (
     BODY_HEADINGS,
     BODY_OPENERS,
@@ -195,7 +196,9 @@ def _date_starts_line(folded: str) -> bool:
 
 def issuer_from_lines(lines: list[str], warnings: list[str]) -> tuple[str | None, str | None]:
     """(issuer, issuer_parent) from the left block lines, repaired against HEADER_PHRASES."""
-    lines = [repair_phrases(_strip_junk(x), warnings) for x in lines if _strip_junk(x)]
+    lines = [
+        repair_province(repair_phrases(_strip_junk(x), warnings), warnings) for x in lines if _strip_junk(x)
+    ]
     lines = _join_wrapped(lines)
     if not lines:
         return None, None
@@ -234,7 +237,7 @@ def _near_phrase(line: str) -> str | None:
 def _strip_junk(line: str) -> str:
     """Rules, asterisks and OCR specks around a header line ('NGÃI ___', '- SỞ GIÁO DỤC…')."""
     line = re.sub(r"[_=~]{2,}|\s-{2,}", " ", line)
-    return clean_line(line).strip(" -_|*%.,:;'\"`^")
+    return clean_line(line).strip(" -_|*%.,:;'\"`^“”‘’«»")
 
 
 def _join_wrapped(lines: list[str]) -> list[str]:
@@ -280,8 +283,9 @@ class Number:
     type_code: str | None  # the code inside the number; 'CV' for a State công văn
 
 
-def parse_number(raw_line: str, warnings: list[str]) -> Number | None:
-    """Canonical number-symbol from the 'Số ...' line; repaired only if the repair validates."""
+def parse_number(raw_line: str, warnings: list[str], issuer: str | None = None) -> Number | None:
+    """Canonical number-symbol from the 'Số ...' line; repaired only if the repair validates (the issuer's
+    name, when known, tells which issuer code a damaged Party number must carry)."""
     folded = fold(raw_line)
     m = _NUMBER_LINE.match(folded)
     rest = raw_line[m.end() :] if m else raw_line
@@ -294,8 +298,8 @@ def parse_number(raw_line: str, warnings: list[str]) -> Number | None:
     found = _validate_number(compact)
     if found:
         return found
-    for candidate in _number_repairs(compact):
-        found = _validate_number(candidate)
+    for candidate in [*_number_repairs(compact), repair_party_number(compact, issuer)]:
+        found = _validate_number(candidate) if candidate else None
         if found:
             warnings.append(f"number repaired: '{compact}' -> '{found.value}'")
             return found

@@ -202,3 +202,21 @@ MONTH_WORDS = {
 
 # OCR misreads of digits inside a day/month/number field (only used when the repaired value validates).
 DIGIT_LOOKALIKES = {"O": "0", "o": "0", "D": "0", "l": "1", "I": "1", "|": "1", "i": "1"}
+
+# The 63 provinces and centrally-run cities before the 1 July 2025 merger (the 34 after it keep names from
+# this list), plus 'HUẾ' (Thừa Thiên Huế became the city of Huế in 2025).  Used only to repair an OCR-damaged
+# province name after 'TỈNH' in a header line; a name that is not within reach of exactly one entry is kept.
+PROVINCES = (
+    "AN GIANG", "BÀ RỊA - VŨNG TÀU", "BẮC GIANG", "BẮC KẠN", "BẠC LIÊU", "BẮC NINH", "BẾN TRE", "BÌNH ĐỊNH",
+    "BÌNH DƯƠNG", "BÌNH PHƯỚC", "BÌNH THUẬN", "CÀ MAU", "CẦN THƠ", "CAO BẰNG", "ĐÀ NẴNG", "ĐẮK LẮK",
+    "ĐẮK NÔNG", "ĐIỆN BIÊN", "ĐỒNG NAI", "ĐỒNG THÁP", "GIA LAI", "HÀ GIANG", "HÀ NAM", "HÀ NỘI", "HÀ TĨNH",
+    "HẢI DƯƠNG", "HẢI PHÒNG", "HẬU GIANG", "HÒA BÌNH", "HƯNG YÊN", "KHÁNH HÒA", "KIÊN GIANG", "KON TUM",
+    "LAI CHÂU", "LÂM ĐỒNG", "LẠNG SƠN", "LÀO CAI", "LONG AN", "NAM ĐỊNH", "NGHỆ AN", "NINH BÌNH",
+    "NINH THUẬN", "PHÚ THỌ", "PHÚ YÊN", "QUẢNG BÌNH", "QUẢNG NAM", "QUẢNG NGÃI", "QUẢNG NINH", "QUẢNG TRỊ",
+    "SÓC TRĂNG", "SƠN LA", "TÂY NINH", "THÁI BÌNH", "THÁI NGUYÊN", "THANH HÓA", "HỒ CHÍ MINH",
+    "THỪA THIÊN HUẾ", "HUẾ", "TIỀN GIANG", "TRÀ VINH", "TUYÊN QUANG", "VĨNH LONG", "VĨNH PHÚC", "YÊN BÁI",
+)  # fmt: skip
+
+# Party issuer code implied by the first words of an issuer's name (36-HD/VPTW; see document-format-rules).
+# 'THÀNH ỦY' is left out on purpose: it is TU for a centrally-run city and ThU for a provincial one.
+PARTY_ISSUER_CODE_BY_NAME = {"tinh uy": "TU", "huyen uy": "HU", "quan uy": "QU"}

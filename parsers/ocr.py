@@ -1,9 +1,10 @@
 """Text-layer quality scoring and OCR of PDF pages with Tesseract ('vie').
 
 Pages are rendered one at a time with pypdfium2 at Limits.ocr_dpi (300 dpi: low-resolution scans are
-upsampled to it, which Tesseract needs for Vietnamese diacritics), handed as PNG to `tesseract` processes
-(OMP_THREAD_LIMIT=1 each, as many at once as this process may use cores), and come back as word boxes in PDF
-points so the same layout code as for text pages orders them."""
+upsampled to it, which Tesseract needs for Vietnamese diacritics), cleaned of rules and seals
+(parsers.scan_clean), handed as PNG to `tesseract` processes (OMP_THREAD_LIMIT=1 each, as many at once as this
+process may use cores; a thread per running process), and come back from its TSV as word boxes in PDF points
+with Tesseract's line numbers, so the same layout code as for text pages (parsers.layout) orders them."""
 
 from __future__ import annotations
 
@@ -90,16 +91,36 @@ def check_tesseract(lang: str) -> str:
     return exe
 
 
-def run_tesseract(png: bytes, limits: Limits, exe: str = "tesseract") -> tuple[list[tuple], float]:
-    """OCR one PNG; returns ([(x0, top, x1, bottom, text) in pixels], mean word confidence 0-100)."""
+def run_tesseract(
+    png: bytes, limits: Limits, exe: str = "tesseract", psm: int = 3
+) -> tuple[list[tuple], float]:
+    """OCR one PNG; returns ([(x0, top, x1, bottom, text, line_id, conf) in pixels], mean word confidence
+    0-100).  line_id = (block, paragraph, line) numbers of Tesseract's layout analysis."""
     env = dict(os.environ, OMP_THREAD_LIMIT="1")
     proc = subprocess.run(
-        [exe, "stdin", "stdout", "-l", limits.ocr_lang, "--psm", "3", "--dpi", str(limits.ocr_dpi), "tsv"],
-        input=png, capture_output=True, timeout=limits.ocr_page_timeout, env=env, check=False)
+        [
+            exe,
+            "stdin",
+            "stdout",
+            "-l",
+            limits.ocr_lang,
+            "--psm",
+            str(psm),
+            "--dpi",
+            str(limits.ocr_dpi),
+            "tsv",
+        ],
+        input=png,
+        capture_output=True,
+        timeout=limits.ocr_page_timeout,
+        env=env,
+        check=False,
+    )
     if proc.returncode != 0:
         raise RuntimeError(proc.stderr.decode("utf-8", "replace").strip()[-300:] or f"exit {proc.returncode}")
-    rows = csv.DictReader(io.StringIO(proc.stdout.decode("utf-8", "replace")), delimiter="\t",
-                          quoting=csv.QUOTE_NONE)
+    rows = csv.DictReader(
+        io.StringIO(proc.stdout.decode("utf-8", "replace")), delimiter="\t", quoting=csv.QUOTE_NONE
+    )
     boxes, confs = [], []
     for row in rows:
         text = (row.get("text") or "").strip()
@@ -109,26 +130,134 @@ def run_tesseract(png: bytes, limits: Limits, exe: str = "tesseract") -> tuple[l
         if conf >= 0:
             confs.append(conf)
         left, top = int(row["left"]), int(row["top"])
-        boxes.append((left, top, left + int(row["width"]), top + int(row["height"]), text))
+        line_id = (int(row["block_num"]), int(row["par_num"]), int(row["line_num"]))
+        boxes.append((left, top, left + int(row["width"]), top + int(row["height"]), text, line_id, conf))
     return boxes, (sum(confs) / len(confs) if confs else 0.0)
 
 
-def render_page_png(pdfium_page, limits: Limits) -> tuple[bytes, float]:
-    """PNG of the page at ocr_dpi (lower if the bitmap would exceed max_image_pixels); (png, scale)."""
+def render_page_image(pdfium_page, limits: Limits):
+    """Greyscale PIL image of the page at ocr_dpi (lower if the bitmap would exceed max_image_pixels);
+    (image, scale)."""
     width, height = pdfium_page.get_size()
     scale = limits.ocr_dpi / 72.0
     pixels = width * height * scale * scale
     if pixels > limits.max_image_pixels:
         scale *= (limits.max_image_pixels / pixels) ** 0.5
         if scale < 100 / 72.0:
-            raise DecompressionBomb(f"page of {width:.0f}x{height:.0f} pt is too large to render for OCR "
-                                    f"within max_image_pixels={limits.max_image_pixels}")
+            raise DecompressionBomb(
+                f"page of {width:.0f}x{height:.0f} pt is too large to render for OCR "
+                f"within max_image_pixels={limits.max_image_pixels}"
+            )
     bitmap = pdfium_page.render(scale=scale, grayscale=True)
-    image = bitmap.to_pil()
-    buf = io.BytesIO()
-    image.save(buf, format="PNG")
+    image = bitmap.to_pil().convert("L")  # a copy: the bitmap's buffer is freed below
     bitmap.close()
-    return buf.getvalue(), scale
+    return image, scale
+
+
+def ocr_image(image, dpi: float, limits: Limits, exe: str = "tesseract") -> tuple[list[tuple], float]:
+    """Clean the page image (rules, seals: parsers.scan_clean), then OCR it; run_tesseract's result."""
+    import numpy as np
+    from PIL import Image
+
+    from parsers.scan_clean import clean_page
+
+    cleaned = Image.fromarray(clean_page(np.asarray(image), dpi))
+    boxes, _ = run_tesseract(_png(cleaned), limits, exe)
+    boxes = drop_noise_lines(reread_merged_columns(cleaned, boxes, limits, exe))
+    confs = [b[6] for b in boxes if b[6] >= 0]
+    return boxes, (sum(confs) / len(confs) if confs else 0.0)
+
+
+def _png(image) -> bytes:
+    buf = io.BytesIO()
+    image.save(buf, format="PNG", compress_level=1)
+    return buf.getvalue()
+
+
+NOISE_CONF = 30.0  # a Tesseract line read with less mean confidence than this is noise
+NOISE_HEIGHT = 0.5  # ... and so is one whose words are all smaller than this share of the page's word height
+
+
+def drop_noise_lines(boxes: list[tuple]) -> list[tuple]:
+    """Take out the lines (or a column's part of a line) Tesseract 'reads' in what is left of a seal, a
+    signature or a smudge: all their words tiny ('“FT', '^') or read with almost no confidence ('xịn' at 8%).
+    A lone '*' (the Party header's asterisk) is kept."""
+    if not boxes:
+        return boxes
+    heights = sorted(b[3] - b[1] for b in boxes)
+    typical = heights[len(heights) // 2]
+    groups: dict[tuple, list[tuple]] = {}
+    for box in boxes:
+        groups.setdefault(box[5], []).append(box)
+    out = []
+    parts = [part for words in groups.values() for part in _column_parts(sorted(words, key=lambda b: b[0]))]
+    for words in parts:
+        tiny = all(b[3] - b[1] < NOISE_HEIGHT * typical for b in words)
+        unsure = sum(b[6] for b in words) / len(words) < NOISE_CONF
+        if (tiny or unsure) and [b[4] for b in words] != ["*"]:
+            continue
+        out.extend(words)
+    return out
+
+
+REREAD_BELOW_CONF = 60.0  # a merged two-column line with a word read this badly is read again per column
+
+
+def reread_merged_columns(image, boxes: list[tuple], limits: Limits, exe: str = "tesseract") -> list[tuple]:
+    """Read again, column by column, the Tesseract lines that span both columns of the header or closing
+    area and came out with badly read words.
+
+    Tesseract's layout analysis may put the issuer's bold line and the lower place-and-date line beside it
+    into one text line; recognising that mixed-baseline strip garbles the left half ('HUYỆN ¬. =-').  Each
+    side is cropped to its well-read words' height and read as one line (psm 7); the new reading replaces
+    the old one if its confidence is higher."""
+    groups: dict[tuple, list[tuple]] = {}
+    for box in boxes:
+        groups.setdefault(box[5], []).append(box)
+    out: list[tuple] = []
+    for line_id, words in groups.items():
+        words.sort(key=lambda b: b[0])
+        parts = _column_parts(words)
+        if len(parts) < 2 or min(b[6] for b in words) >= REREAD_BELOW_CONF:
+            out.extend(words)
+            continue
+        for k, part in enumerate(parts):
+            if min(b[6] for b in part) >= REREAD_BELOW_CONF:
+                out.extend(part)
+                continue
+            new = _reread_line(image, part, limits, exe, line_id + (k,))
+            old_conf = sum(b[6] for b in part) / len(part)
+            new_conf = sum(b[6] for b in new) / len(new) if new else -1.0
+            out.extend(new if new_conf > old_conf else part)
+    return out
+
+
+def _column_parts(words: list[tuple]) -> list[list[tuple]]:
+    """The line's words split at gaps wider than three word heights (the gap between columns)."""
+    heights = sorted(b[3] - b[1] for b in words)
+    height = heights[len(heights) // 2] or 10
+    parts = [[words[0]]]
+    for prev, box in zip(words, words[1:], strict=False):
+        if box[0] - prev[2] > 3 * height:
+            parts.append([box])
+        else:
+            parts[-1].append(box)
+    return parts
+
+
+def _reread_line(image, part: list[tuple], limits: Limits, exe: str, line_id: tuple) -> list[tuple]:
+    good = [b for b in part if b[6] >= REREAD_BELOW_CONF] or part
+    top, bottom = min(b[1] for b in good), max(b[3] for b in good)
+    pad = max(4, (bottom - top) // 4)
+    x0, x1 = max(0, min(b[0] for b in part) - pad), min(image.width, max(b[2] for b in part) + pad)
+    y0, y1 = max(0, top - pad), min(image.height, bottom + pad)
+    try:
+        boxes, _ = run_tesseract(_png(image.crop((x0, y0, x1, y1))), limits, exe, psm=7)
+    except (RuntimeError, subprocess.TimeoutExpired):
+        return []  # the first reading stays
+    return [
+        (left + x0, t + y0, r + x0, b + y0, text, line_id, conf) for left, t, r, b, text, _id, conf in boxes
+    ]
 
 
 def ocr_pdf_pages(doc, indexes: list[int], limits: Limits) -> dict[int, OcrPage]:
@@ -147,8 +276,10 @@ def ocr_pdf_pages(doc, indexes: list[int], limits: Limits) -> dict[int, OcrPage]
         except Exception as exc:  # noqa: BLE001 - reported per page as a warning
             results[index] = OcrPage(width=width, height=height, error=f"{type(exc).__name__}: {exc}")
             return
-        words = [Word(x0 / scale, x1 / scale, top / scale, bottom / scale, text)
-                 for x0, top, x1, bottom, text in boxes]
+        words = [
+            Word(x0 / scale, x1 / scale, top / scale, bottom / scale, text, line_id)
+            for x0, top, x1, bottom, text, line_id, _conf in boxes
+        ]
         results[index] = OcrPage(words, width, height, conf, " ".join(b[4] for b in boxes))
 
     with ThreadPoolExecutor(max_workers=workers) as pool:
@@ -156,12 +287,13 @@ def ocr_pdf_pages(doc, indexes: list[int], limits: Limits) -> dict[int, OcrPage]
             page = doc[index]
             try:
                 width, height = page.get_size()
-                png, scale = render_page_png(page, limits)
+                image, scale = render_page_image(page, limits)
             finally:
                 page.close()
-            pending[index] = (pool.submit(run_tesseract, png, limits, exe), scale, width, height)
-            del png
-            while len(pending) >= 2 * workers:  # bound the PNGs held in memory
+            # cleaning and PNG encoding run in the worker too: only pdfium (not thread-safe) stays here
+            pending[index] = (pool.submit(ocr_image, image, scale * 72.0, limits, exe), scale, width, height)
+            del image
+            while len(pending) >= 2 * workers:  # bound the page images held in memory
                 collect(next(iter(pending)))
         for index in list(pending):
             collect(index)

@@ -127,8 +127,12 @@ def extract_doc(data: bytes, limits: Limits | None = None) -> Extraction:
     with tempfile.NamedTemporaryFile(suffix=".doc") as tmp:
         tmp.write(data)
         tmp.flush()
-        proc = subprocess.run([exe, "-w", "0", "-m", "UTF-8.txt", tmp.name], capture_output=True,
-                              timeout=limits.timeout_seconds, check=False)
+        proc = subprocess.run(
+            [exe, "-w", "0", "-m", "UTF-8.txt", tmp.name],
+            capture_output=True,
+            timeout=limits.timeout_seconds,
+            check=False,
+        )
     err = proc.stderr.decode("utf-8", "replace")
     if proc.returncode != 0:
         if "encrypt" in err.lower():
@@ -183,6 +187,12 @@ def _finish(text: str, kind: str, converted: bool) -> Extraction:
     if not text:
         raise ExtractionError(f"the {kind} document contains no text")
     warnings = ["legacy-font text (TCVN3/VNI) converted to Unicode"] if converted else []
-    return Extraction(text=text, pages=1, page_sources=["converted" if converted else "text"],
-                      ocr_confidence=None,
-                      warnings=warnings, kind=kind, removed=[])
+    return Extraction(
+        text=text,
+        pages=1,
+        page_sources=["converted" if converted else "text"],
+        ocr_confidence=None,
+        warnings=warnings,
+        kind=kind,
+        removed=[],
+    )

@@ -74,6 +74,7 @@ def warehouse_row(
         text_key=text_key,
         province_name=portal.province_name,
         province_code=portal.province_code,
+        province_merged_into=portal.province_merged_into,
         run_id=run_id,
     )
     return row

@@ -113,8 +113,18 @@ DOCUMENTS = Table(
         C("portal_metadata", "json", "JSON object: what the portal listed for the document."),
         C("record_key", "text", "Object-store key of the record JSON."),
         C("text_key", "text", "Object-store key of the plain text."),
-        C("province_name", "text", "Province of the portal."),
-        C("province_code", "text", "Province code of the portal."),
+        C(
+            "province_name",
+            "text",
+            "Province the document was issued in (the portal's province, pre-2025 name).",
+        ),
+        C("province_code", "text", "Code of that province (pre-2025 administrative code)."),
+        C(
+            "province_merged_into",
+            "text",
+            "Province it belongs to since the 1 July 2025 merger (Resolution 202/2025/QH15); group by "
+            "this to compare before and after the merger.",
+        ),
         C("run_id", "text", "Pipeline run that loaded this version."),
         C("loaded_at", "timestamptz", "When this version was written to the warehouse (UTC).", False),
     ),

@@ -24,8 +24,11 @@ def register_fonts() -> None:
     global _REGISTERED
     if _REGISTERED:
         return
-    for name, file in (("Serif", "DejaVuSerif.ttf"), ("Serif-Bold", "DejaVuSerif-Bold.ttf"),
-                       ("Serif-Italic", "DejaVuSerif-Italic.ttf")):
+    for name, file in (
+        ("Serif", "DejaVuSerif.ttf"),
+        ("Serif-Bold", "DejaVuSerif-Bold.ttf"),
+        ("Serif-Italic", "DejaVuSerif-Italic.ttf"),
+    ):
         pdfmetrics.registerFont(TTFont(name, str(FONT_DIR / file)))
     _REGISTERED = True
 
@@ -49,8 +52,7 @@ def seed_doc(seed_prefix: str) -> OfficialDoc:
     txt = next(SEEDS.glob(seed_prefix + "*.txt")).read_text(encoding="utf-8")
     meta = yaml.safe_load(next(SEEDS.glob(seed_prefix + "*.meta.yaml")).read_text(encoding="utf-8"))["record"]
     blocks = [b.strip() for b in re.split(r"\n\s*\n", txt.strip()) if b.strip()]
-    blocks = [b.replace("**", "\n").strip() for b in blocks
-              if not re.match(r"^(Số |.*, ngày \d+ tháng)", b)]
+    blocks = [b.replace("**", "\n").strip() for b in blocks if not re.match(r"^(Số |.*, ngày \d+ tháng)", b)]
     first = [x.strip() for x in blocks[0].split("\n") if x.strip()]
     type_line, subject_lines = first[0], first[1:]
     i = 1  # further short title blocks (seed 001 puts each title line in its own block)
@@ -72,10 +74,24 @@ def seed_doc(seed_prefix: str) -> OfficialDoc:
     y, m, d = date.split("-")
     place_date = f"{meta['place']}, ngày {int(d)} tháng {int(m)} năm {y}"
     auth = meta.get("signing_authority") or ""
-    sig = [f"{auth} {meta.get('on_behalf_of') or ''}".strip(), meta.get("signer_title") or "", "", "",
-           meta.get("signer_name") or ""]
-    return OfficialDoc(meta["issuer_parent"], meta["issuer"], "Số " + meta["number"], place_date, type_line,
-                       subject_lines, body, recipients, sig)
+    sig = [
+        f"{auth} {meta.get('on_behalf_of') or ''}".strip(),
+        meta.get("signer_title") or "",
+        "",
+        "",
+        meta.get("signer_name") or "",
+    ]
+    return OfficialDoc(
+        meta["issuer_parent"],
+        meta["issuer"],
+        "Số " + meta["number"],
+        place_date,
+        type_line,
+        subject_lines,
+        body,
+        recipients,
+        sig,
+    )
 
 
 def _wrap(text: str, font: str, size: float, width: float) -> list[str]:
@@ -124,8 +140,9 @@ class _Writer:
             x += pdfmetrics.stringWidth(w, font, size) + gap
 
 
-def render_official_pdf(doc: OfficialDoc, *, repeat_body: int = 1, page_numbers: bool = True,
-                        size: float = 13.0) -> bytes:
+def render_official_pdf(
+    doc: OfficialDoc, *, repeat_body: int = 1, page_numbers: bool = True, size: float = 13.0
+) -> bytes:
     register_fonts()
     buf = io.BytesIO()
     c = canvas.Canvas(buf, pagesize=A4)

@@ -51,14 +51,17 @@ def _raw_pdf(objects: list[bytes]) -> bytes:
 
 
 def _page_pdf(content: bytes, resources: bytes = b"<< >>", extra: list[bytes] | None = None) -> bytes:
-    return _raw_pdf([
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources "
-        + resources + b" >>",
-        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(content) + content + b"\nendstream",
-        *(extra or []),
-    ])
+    return _raw_pdf(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources "
+            + resources
+            + b" >>",
+            b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(content) + content + b"\nendstream",
+            *(extra or []),
+        ]
+    )
 
 
 def test_empty_file():
@@ -118,11 +121,18 @@ def test_five_thousand_pages_are_refused_or_capped():
 
 def test_huge_image_is_a_decompression_bomb():
     image = zlib.compress(b"\x00" * 1000)
-    image_obj = (b"<< /Type /XObject /Subtype /Image /Width 200000 /Height 200000 /ColorSpace /DeviceGray "
-                 b"/BitsPerComponent 8 /Filter /FlateDecode /Length %d >>\nstream\n" % len(image)
-                 + image + b"\nendstream")
-    pdf = _page_pdf(zlib.compress(b"q 595 0 0 842 0 0 cm /Im0 Do Q"),
-                    resources=b"<< /XObject << /Im0 5 0 R >> >>", extra=[image_obj])
+    image_obj = (
+        b"<< /Type /XObject /Subtype /Image /Width 200000 /Height 200000 /ColorSpace /DeviceGray "
+        b"/BitsPerComponent 8 /Filter /FlateDecode /Length %d >>\nstream\n"
+        % len(image)
+        + image
+        + b"\nendstream"
+    )
+    pdf = _page_pdf(
+        zlib.compress(b"q 595 0 0 842 0 0 cm /Im0 Do Q"),
+        resources=b"<< /XObject << /Im0 5 0 R >> >>",
+        extra=[image_obj],
+    )
     with pytest.raises(DecompressionBomb, match="200000x200000"):
         extract(pdf)
 
@@ -146,6 +156,16 @@ def test_timeout_kills_the_child(samples):
 
 
 def test_every_error_is_an_extraction_error():
-    for cls in (EmptyFile, WrongContentType, TruncatedFile, EncryptedFile, TooManyPages, DecompressionBomb,
-                ExtractionTimeout, FileTooLarge, CorruptFile, UnsupportedFormat):
+    for cls in (
+        EmptyFile,
+        WrongContentType,
+        TruncatedFile,
+        EncryptedFile,
+        TooManyPages,
+        DecompressionBomb,
+        ExtractionTimeout,
+        FileTooLarge,
+        CorruptFile,
+        UnsupportedFormat,
+    ):
         assert issubclass(cls, ExtractionError)

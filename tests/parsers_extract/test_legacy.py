@@ -65,14 +65,17 @@ def test_vni_examples_and_round_trip_of_all_letters():
 SENTENCE = "Kết luận của Ban Thường vụ Tỉnh ủy về tiếp tục tăng cường công tác phòng, chống dịch bệnh"
 
 
-@pytest.mark.parametrize("text", [
-    SENTENCE,
-    "Có thể là và các",
-    "The café in Zürich costs 5 € © 2021 § 3, a naïve résumé",
-    "Über größe Straße: façade à la carte, déjà vu, señor",
-    "Số 168-TB/HU ngày 16 tháng 8 năm 2021",
-    "",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        SENTENCE,
+        "Có thể là và các",
+        "The café in Zürich costs 5 € © 2021 § 3, a naïve résumé",
+        "Über größe Straße: façade à la carte, déjà vu, señor",
+        "Số 168-TB/HU ngày 16 tháng 8 năm 2021",
+        "",
+    ],
+)
 def test_detection_never_fires_on_unicode_or_english(text):
     assert detect_legacy_encoding(text) is None
 

@@ -13,9 +13,13 @@ from parsers.limits import Limits
 from parsers.ocr import needs_ocr, text_quality
 from tests.parsers_extract.official_pdf import FONT_DIR, register_fonts
 
-LINES = ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "",
-         "Ban Thường vụ Tỉnh ủy yêu cầu các cấp ủy, tổ chức đảng",
-         "tập trung lãnh đạo công tác phòng, chống dịch bệnh."]
+LINES = [
+    "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+    "Độc lập - Tự do - Hạnh phúc",
+    "",
+    "Ban Thường vụ Tỉnh ủy yêu cầu các cấp ủy, tổ chức đảng",
+    "tập trung lãnh đạo công tác phòng, chống dịch bệnh.",
+]
 
 
 def _scan_pdf(dpi: int = 100) -> bytes:
@@ -43,8 +47,9 @@ def _scan_pdf(dpi: int = 100) -> bytes:
 
 
 def test_quality_score_separates_garbage_from_vietnamese():
-    garbage = ("UBND THANH PHO DA NANG CONG Hcok xA HQI CHiJ NGHiA VIVT NAM SO GIAO DVC vA DA TAO "
-               "Dc 1p Ty do Hph")
+    garbage = (
+        "UBND THANH PHO DA NANG CONG Hcok xA HQI CHiJ NGHiA VIVT NAM SO GIAO DVC vA DA TAO Dc 1p Ty do Hph"
+    )
     real = "Ủy ban nhân dân thành phố Đà Nẵng Cộng hòa xã hội chủ nghĩa Việt Nam Sở Giáo dục và Đào tạo"
     assert text_quality(garbage) < 0.3 < 0.6 < text_quality(real)
     assert needs_ocr(garbage * 2, has_images=True)
@@ -57,9 +62,14 @@ def test_real_scan_with_garbage_layer_is_reocred(samples):
     assert result.page_sources == ["ocr", "ocr"]
     assert "CHiJ" not in result.text and "Hcok" not in result.text
     blocks = result.text.split("\n\n")
-    assert blocks[0].split("\n")[:2] == ["UBND THÀNH PHÓ ĐÀ NẴNG", "- SỞ GIÁO DỤC VÀ ĐÀO TẠO"] or \
-        "SỞ GIÁO DỤC VÀ ĐÀO TẠO" in blocks[0]
-    assert blocks[1].startswith("CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc")
+    # the header's left column block (issuer lines, then the number), then the right column block (motto,
+    # then the place-and-date line): not interleaved line by line
+    left, right = blocks[0].split("\n"), blocks[1].split("\n")
+    assert left[0].startswith("UBND THÀNH PH") and "SỞ GIÁO DỤC VÀ ĐÀO TẠO" in left[1]
+    assert len(left) == 3 and left[2].startswith("Số") and left[2].endswith("/SGDĐT-CTrTT")
+    assert right[:2] == ["CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"]
+    assert len(right) == 3 and right[2].startswith("Đà Nẵng, ngày") and right[2].endswith("tháng 5 năm 2019")
+    assert blocks[-1].split("\n")[-1] == "Trần Nguyễn Minh Thành"
     assert "Kính gửi:" in result.text
     assert result.ocr_confidence is not None and result.ocr_confidence > 70
 

@@ -22,16 +22,22 @@ def _two_cell_table(document, left: list[str], right: list[str]):
 
 def _official_docx(legacy_paragraph: str | None = None) -> bytes:
     d = docx.Document()
-    _two_cell_table(d, ["ĐẢNG BỘ TỈNH QUẢNG NGÃI", "TỈNH ỦY QUẢNG NGÃI", "*", "Số 125-KL/TU"],
-                    ["ĐẢNG CỘNG SẢN VIỆT NAM", "", "", "Quảng Ngãi, ngày 12 tháng 8 năm 2021"])
+    _two_cell_table(
+        d,
+        ["ĐẢNG BỘ TỈNH QUẢNG NGÃI", "TỈNH ỦY QUẢNG NGÃI", "*", "Số 125-KL/TU"],
+        ["ĐẢNG CỘNG SẢN VIỆT NAM", "", "", "Quảng Ngãi, ngày 12 tháng 8 năm 2021"],
+    )
     d.add_paragraph("KẾT LUẬN")
     d.add_paragraph("Ban Thường vụ Tỉnh ủy thảo luận và kết luận:")
     if legacy_paragraph:
         run = d.add_paragraph().add_run(encode_tcvn3(legacy_paragraph))
         run.font.name = ".VnTime"
         run._element.rPr.rFonts.set(qn("w:hAnsi"), ".VnTime")
-    _two_cell_table(d, ["Nơi nhận:", "- Thường trực Ban Bí thư,", "- Lưu Văn phòng Tỉnh ủy."],
-                    ["T/M BAN THƯỜNG VỤ", "BÍ THƯ", "Bùi Thị Quỳnh Vân"])
+    _two_cell_table(
+        d,
+        ["Nơi nhận:", "- Thường trực Ban Bí thư,", "- Lưu Văn phòng Tỉnh ủy."],
+        ["T/M BAN THƯỜNG VỤ", "BÍ THƯ", "Bùi Thị Quỳnh Vân"],
+    )
     buf = io.BytesIO()
     d.save(buf)
     return buf.getvalue()
@@ -61,8 +67,11 @@ def test_doc_sample_rebuilds_header_table_columns(samples):
     blocks = result.text.split("\n\n")
     assert result.kind == "doc"
     assert blocks[0] == "QUỐC HỘI\nSố: 15/2012/QH13"
-    assert blocks[1].split("\n") == ["CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập – Tự do – Hạnh phúc",
-                                     "Hà Nội, ngày 20 tháng 6 năm 2012"]
+    assert blocks[1].split("\n") == [
+        "CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập – Tự do – Hạnh phúc",
+        "Hà Nội, ngày 20 tháng 6 năm 2012",
+    ]
     assert "Điều 1. Phạm vi điều chỉnh" in blocks
 
 
@@ -119,3 +128,57 @@ def test_docx_without_text_is_a_named_error():
     d.save(buf)
     with pytest.raises(ExtractionError, match="no text"):
         extract(buf.getvalue())
+
+
+def test_vbpl_property_page_drops_facet_lists_and_keeps_the_properties(samples):
+    text = extract((samples / "html-vbpl" / "vbpl_thuoctinh.html").read_bytes()).text
+    lines = text.split("\n")
+    # the left facet column (issuers, document types, years: lists of links) is navigation
+    for facet in ("Năm ban hành", "1945 đến 1950", "Thủ tướng Chính phủ", "Nghị quyết liên tịch"):
+        assert facet not in lines
+    assert "Số ký hiệu\n101/2015/QH13" in text
+    assert "Quốc hội\nChủ tịch Quốc hội\nNguyễn Sinh Hùng" in text
+    assert "Tình trạng hiệu lực: Còn hiệu lực" in lines
+
+
+PAGE_WITHOUT_HINTS = """<html><body>
+<div><ul>{facets}</ul></div>
+<div><div><h2>Kết luận của Ban Thường vụ Tỉnh ủy</h2>
+<p>Ban Thường vụ Tỉnh ủy thảo luận và kết luận về công tác phòng, chống dịch trên địa bàn tỉnh.</p>
+<p>Các cấp ủy, chính quyền tiếp tục quán triệt và tổ chức triển khai thực hiện nghiêm túc.</p>
+<p>Xem thêm <a href="/tin/1">bài viết liên quan</a> trên cổng thông tin.</p></div></div>
+<table><tr>{links}</tr></table>
+</body></html>"""
+
+
+def test_page_without_content_hint_keeps_the_text_block_and_drops_link_lists():
+    facets = "".join(f'<li><a href="/loai/{k}">Loại văn bản số {k}</a></li>' for k in range(12))
+    links = "".join(f'<td><a href="/lk/{k}">Liên kết website {k}</a></td>' for k in range(6))
+    html = PAGE_WITHOUT_HINTS.format(facets=facets, links=links).encode()
+    assert extract(html).text.split("\n\n") == [
+        "Kết luận của Ban Thường vụ Tỉnh ủy",
+        "Ban Thường vụ Tỉnh ủy thảo luận và kết luận về công tác phòng, chống dịch trên địa bàn tỉnh.",
+        "Các cấp ủy, chính quyền tiếp tục quán triệt và tổ chức triển khai thực hiện nghiêm túc.",
+        "Xem thêm bài viết liên quan trên cổng thông tin.",
+    ]
+
+
+def test_simulator_news_article_keeps_the_document_and_drops_the_sidebar():
+    import json
+    from pathlib import Path
+
+    from simulator.render.html_article import SIDEBAR_NEWS
+    from tests.parsers_extract.scan_cer import normalise
+
+    seeds = sorted((Path(__file__).resolve().parents[1] / "fixtures" / "corpus").glob("0*"))
+    if not seeds:
+        pytest.skip("corpus not rendered")
+    expected = json.loads((seeds[0] / "html.expected.json").read_text(encoding="utf-8"))
+    text = extract((seeds[0] / "html").read_bytes(), filename="article.html").text
+    blocks = text.split("\n\n")
+    assert not any(title in text for title in SIDEBAR_NEWS)
+    truth = expected["text"].split("\n\n")
+    start = blocks.index(truth[0])  # the article's title and meta line come first
+    assert blocks[start : start + 2] == truth[:2]  # header columns: issuer block, then motto/date block
+    assert blocks[-2:] == truth[-2:]  # Nơi nhận block, then the signature block
+    assert normalise("\n".join(blocks[start:])) == normalise(expected["text"])

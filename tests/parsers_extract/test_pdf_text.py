@@ -60,8 +60,9 @@ def test_fast_and_geometric_engines_agree_on_body_pages(official_000, samples):
             for i in pages:
                 w, h = doc[i].get_size()
                 fast = layout_page(pdfium_page_lines(doc[i])[0], w, h, first=False, last=False, page_index=i)
-                slow = layout_page(plumber_page_lines(pdf.pages[i])[0], w, h, first=False, last=False,
-                                   page_index=i)
+                slow = layout_page(
+                    plumber_page_lines(pdf.pages[i])[0], w, h, first=False, last=False, page_index=i
+                )
                 # the engines differ only in the space before a superscript footnote marker ('luật 5')
                 norm = [re.sub(r"\s+", "", b) for b in fast.blocks]
                 assert norm == [re.sub(r"\s+", "", b) for b in slow.blocks], f"page {i + 1}"
@@ -109,9 +110,11 @@ def test_broken_xref_pdf_still_extracts_and_its_vn_font_holds_no_text(samples):
 def test_tcvn3_and_vni_text_layers_are_converted_per_page():
     from parsers.legacy import encode_tcvn3, encode_vni
 
-    lines = ["Kết luận của Ban Thường vụ Tỉnh ủy về tiếp tục tăng cường công tác phòng,",
-             "chống dịch bệnh Covid-19 trên địa bàn tỉnh; các cấp ủy đảng, chính quyền",
-             "thực hiện nghiêm túc, quyết liệt các biện pháp phòng, chống dịch."]
+    lines = [
+        "Kết luận của Ban Thường vụ Tỉnh ủy về tiếp tục tăng cường công tác phòng,",
+        "chống dịch bệnh Covid-19 trên địa bàn tỉnh; các cấp ủy đảng, chính quyền",
+        "thực hiện nghiêm túc, quyết liệt các biện pháp phòng, chống dịch.",
+    ]
     pdf = render_text_pages([[encode_tcvn3(x) for x in lines], lines, [encode_vni(x) for x in lines]])
     result = extract_pdf(pdf, Limits())
     assert result.page_sources == ["converted", "text", "converted"]
