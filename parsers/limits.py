@@ -13,7 +13,9 @@ class Limits:
     max_pages: int = 1000
     truncate_pages: bool = False
     timeout_seconds: float = 300.0  # wall clock for the whole file, enforced by killing the child
-    max_memory_mb: int = 2048  # RLIMIT_AS of the child process (tesseract children inherit it)
+    # Address space the extraction may add to what the forked child inherits (RLIMIT_AS; tesseract
+    # children inherit it)
+    max_memory_mb: int = 2048
     max_cpu_seconds: int = 600  # RLIMIT_CPU of the child process
     max_ocr_pages: int = 50  # pages beyond this that would need OCR are left as they are, with a warning
     max_image_pixels: int = 60_000_000  # one embedded image or one rendered page

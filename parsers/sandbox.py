@@ -34,9 +34,23 @@ def _context():
     return _CONTEXT
 
 
+def _mapped_bytes() -> int:
+    """Address space this process already maps (VmSize); 0 where /proc is not available."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmSize:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
 def _apply_limits(limits: Limits) -> None:
     os.setpgrp()
-    mem = limits.max_memory_mb * 1024 * 1024
+    # RLIMIT_AS counts what the fork inherited: an Airflow worker or a test session maps 1-2 GB before any
+    # file is opened (libraries, thread stacks, malloc arenas), so the budget is on top of that.
+    mem = _mapped_bytes() + limits.max_memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (mem, mem))
     cpu = int(limits.max_cpu_seconds)
     resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 5))
