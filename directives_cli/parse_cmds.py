@@ -7,20 +7,10 @@ from pathlib import Path
 
 import click
 
+from parsers.metadata import FIELD_NAMES
+
 _SHOWN_FIELDS = (
-    "family",
-    "doc_type",
-    "doc_type_name",
-    "number",
-    "issuer",
-    "issuer_parent",
-    "place",
-    "issued_date",
-    "subject",
-    "signing_authority",
-    "on_behalf_of",
-    "signer_title",
-    "signer_name",
+    *(name for name in FIELD_NAMES if name != "recipients"),  # recipients are listed on their own
     "pages",
     "page_sources",
     "ocr_confidence",

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from parsers.metadata import FIELD_NAMES
 from scrapers.models import DocumentRef
 from scrapers.registry import Portal
 
@@ -80,25 +81,4 @@ def warehouse_row(
     return row
 
 
-RECORD_COLUMNS = (
-    "family",
-    "doc_type",
-    "doc_type_name",
-    "number",
-    "issuer",
-    "issuer_parent",
-    "place",
-    "issued_date",
-    "subject",
-    "signing_authority",
-    "on_behalf_of",
-    "signer_title",
-    "signer_name",
-    "recipients",
-    "body",
-    "text",
-    "pages",
-    "page_sources",
-    "ocr_confidence",
-    "warnings",
-)
+RECORD_COLUMNS = (*FIELD_NAMES, "body", "text", "pages", "page_sources", "ocr_confidence", "warnings")

@@ -21,6 +21,8 @@ from pathlib import Path
 
 import yaml
 
+from parsers.metadata import FIELD_NAMES
+
 __all__ = [
     "DEFAULT_SEED_DIR",
     "RECORD_FIELDS",
@@ -38,21 +40,7 @@ DEFAULT_SEED_DIR = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / 
 SEED_DIR_ENV = "DIRECTIVES_SEED_DIR"
 
 # Header labels of the record, in contract order (docs/design.md).
-RECORD_FIELDS = (
-    "family",
-    "doc_type",
-    "doc_type_name",
-    "number",
-    "issuer",
-    "issuer_parent",
-    "place",
-    "issued_date",
-    "subject",
-    "signing_authority",
-    "on_behalf_of",
-    "signer_title",
-    "signer_name",
-)
+RECORD_FIELDS = tuple(name for name in FIELD_NAMES if name != "recipients")
 
 PARTY_TITLE = "ĐẢNG CỘNG SẢN VIỆT NAM"
 STATE_TITLE = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"

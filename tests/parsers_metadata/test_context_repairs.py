@@ -1,4 +1,4 @@
-"""OCR repairs that lean on context: made only when they land on one known value, reported, else left alone."""
+"""OCR repairs that lean on context: made only when they land on one known value, reported, else kept."""
 
 import pytest
 
