@@ -11,10 +11,11 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from quality.codes import FAMILIES, KNOWN_DOC_TYPES, NUMBER_PATTERNS
+from warehouse.db import WarehouseError, as_date
 
 SUITE_NAME = "document_records"
 ID_COLUMN = "record_id"
@@ -42,15 +43,10 @@ class Check:
 
 
 def _parse_date(value: Any) -> date | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
+    """The warehouse's reading of a date; a value it would refuse becomes a sentinel the range check fails."""
     try:
-        return date.fromisoformat(str(value))
-    except ValueError:
+        return as_date(value)
+    except WarehouseError:
         return _INVALID_DATE
 
 
