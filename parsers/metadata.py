@@ -20,6 +20,7 @@ from parsers.metadata_header import (
     issuer_from_lines,
     parse_number,
     parse_place_date,
+    repair_phrases,
     scan_header,
     subject_lines,
     type_of_line,
@@ -90,7 +91,8 @@ def fields_from_text(text: str) -> dict:
     if type_at is not None:
         type_name, printed_type, rest = type_of_line(lines[type_at])
         subject_parts, body_start = subject_lines(lines, type_at + 1, rest)
-        subject = " ".join(subject_parts) or None
+        # a capitals line of the trích yếu ('KẾT LUẬN CỦA THƯỜNG TRỰC TỈNH ỦY') holds header phrases too
+        subject = " ".join(repair_phrases(part, warnings) for part in subject_parts) or None
     elif head.vv_line is not None:
         subject, body_start = vv_subject(lines, head.vv_line)
         type_name = printed_type = "CÔNG VĂN"

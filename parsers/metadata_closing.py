@@ -103,6 +103,7 @@ def find_signature(
         closing.on_behalf_of = repair_phrases(rest.strip(), warnings)
         end = noi_nhan if noi_nhan is not None and noi_nhan > authority else len(lines)
         _title_and_name(lines, authority + 1, end, closing, warnings)
+        _check_deputy_title(closing, warnings)
         return closing
     for lo, hi in _direct_regions(lines, start, noi_nhan, recipients_end):
         name_at = _last_name(lines, lo, hi)
@@ -116,6 +117,16 @@ def find_signature(
             closing.signer_title = repair_phrases(" ".join(lines[t] for t in titles), warnings)
         return closing
     return closing
+
+
+def _check_deputy_title(closing: Closing, warnings: list[str]) -> None:
+    """Under K/T a deputy signs for the head, so the two titles differ ('KT. GIÁM ĐỐC / PHÓ GIÁM ĐỐC'); the
+    same title twice means a word of the signer's is hidden (a seal over 'PHÓ'): kept as read, and said."""
+    if closing.signing_authority in ("K/T", "KT.") and closing.signer_title == closing.on_behalf_of:
+        warnings.append(
+            f"signer title '{closing.signer_title}' repeats the title signed for under "
+            f"{closing.signing_authority}: a word is probably hidden (seal?)"
+        )
 
 
 def _last_authority_line(lines: list[str], start: int) -> int | None:

@@ -120,6 +120,13 @@ def test_state_directive_signature_before_recipients_and_month_in_words():
     assert "KT. CHỦ TỊCH" not in f["body"] and f["body"].endswith("tăng cường kiểm tra.")
 
 
+def test_a_deputy_title_hidden_under_a_seal_is_kept_as_read_and_warned():
+    f = fields_from_text(STATE_CT.replace("PHÓ CHỦ TỊCH", "CHỦ TỊCH"))
+    assert (f["on_behalf_of"], f["signer_title"]) == ("CHỦ TỊCH", "CHỦ TỊCH")
+    assert any("repeats the title signed for under KT." in w for w in f["warnings"])
+    assert not any("repeats" in w for w in fields_from_text(STATE_CT)["warnings"])
+
+
 def test_state_cong_van_has_code_cv_and_vv_subject():
     f = fields_from_text(STATE_CV)
     assert (f["doc_type"], f["doc_type_name"], f["number"]) == ("CV", "CÔNG VĂN", "1906/SGDĐT-CTrTT")
