@@ -5,6 +5,7 @@ Connections open lazily, so building a context is cheap (the DAG file builds non
 
 from __future__ import annotations
 
+import re
 from contextlib import contextmanager
 from datetime import datetime
 from functools import cached_property
@@ -14,6 +15,7 @@ from pipeline.settings import Settings
 from scrapers.http import FetchResult, PoliteSession
 from scrapers.models import DocumentRef
 from scrapers.registry import Portal
+from scrapers.warc import WarcRecorder
 
 
 class PipelineContext:
@@ -44,17 +46,38 @@ class PipelineContext:
             self.warehouse.close()
 
     @contextmanager
-    def http_session(self, log_fetches: bool = False):
+    def http_session(self, log_fetches: bool = False, warc: WarcRecorder | None = None):
+        """A polite session for this portal; with log_fetches every fetch goes to fetch_log, with `warc`
+        every response (and its request) to the crawl's WARC file as well."""
+
+        def on_fetch(result: FetchResult | None, url: str, error: Exception | None) -> None:
+            self._log_fetch(result, url, error)
+            if warc is not None and result is not None:
+                warc.record(result)
+
         session = PoliteSession.for_portal(
             self.portal,
             limits=self.settings.fetch_limits,
-            on_fetch=self._log_fetch if log_fetches else None,
+            on_fetch=on_fetch if log_fetches else None,
             respect_robots=self.settings.respect_robots,
         )
         try:
             yield session
         finally:
             session.close()
+
+    def crawl_record(self, stage: str) -> WarcRecorder:
+        return WarcRecorder(
+            software=f"party-directives ({self.portal.cms} adapter)",
+            description=f"portal {self.portal.id}, run {self.run_id}, stage {stage}",
+        )
+
+    def store_crawl_record(self, warc: WarcRecorder, stage: str) -> str:
+        """Upload the crawl's WARC file; one key per run and stage, so a retried task replaces its own."""
+        safe_run = re.sub(r"[^A-Za-z0-9._-]+", "_", self.run_id)
+        key = f"warc/{self.portal.id}/{safe_run}-{stage}.warc.gz"
+        self.store.put_file(key, warc.finish(), content_type="application/warc")
+        return key
 
     def _log_fetch(self, result: FetchResult | None, url: str, error: Exception | None) -> None:
         self.warehouse.log_fetch(

@@ -145,7 +145,7 @@ def fetch(ctx: PipelineContext, discover_key: str, progress: Progress | None = N
     refs = [DocumentRef.from_dict(r) for r in read_manifest(ctx.store, discover_key)["refs"]]
     known = ctx.warehouse_state()
     work, counts, reasons = [], {"unchanged": 0, "still-quarantined": 0, "failed": 0}, []
-    with ctx.http_session(log_fetches=True) as session:
+    with ctx.crawl_record("fetch") as warc, ctx.http_session(log_fetches=True, warc=warc) as session:
         for ref in refs:
             state = known.get(ref.doc_key, {})
             try:
@@ -163,6 +163,12 @@ def fetch(ctx: PipelineContext, discover_key: str, progress: Progress | None = N
                 work.append(item)
             if progress:
                 progress(1)
+        # Only a crawl that brought something new is kept: a run that changes nothing writes nothing.
+        if work:
+            warc_key = ctx.store_crawl_record(warc, "fetch")
+            for item in work:
+                for stored in item["files"]:
+                    stored["warc_key"] = warc_key
     return {
         "manifest": _manifest_or_none(ctx, "fetch", work),
         "discovered": len(refs),

@@ -68,6 +68,10 @@ class FetchResult:
     elapsed_ms: int
     etag: str | None = None
     last_modified: str | None = None
+    # what the server and we said, for the crawl's WARC file (scrapers.warc)
+    reason: str = ""
+    headers: tuple[tuple[str, str], ...] = ()
+    request_headers: tuple[tuple[str, str], ...] = ()
 
     @property
     def not_modified(self) -> bool:
@@ -267,6 +271,9 @@ class PoliteSession:
                     elapsed_ms=int((time.monotonic() - started) * 1000),
                     etag=response.headers.get("ETag"),
                     last_modified=response.headers.get("Last-Modified"),
+                    reason=response.reason or "",
+                    headers=tuple(response.headers.items()),
+                    request_headers=tuple(response.request.headers.items()),
                 )
         raise FetchError(f"{url}: more than {self.limits.max_redirects} redirects")
 

@@ -15,6 +15,7 @@ import os
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote
 
@@ -249,6 +250,10 @@ class ObjectStore:
 
     def put_bytes(self, key: str, data: bytes, content_type: str = "application/octet-stream") -> None:
         self._put(key, bytes(data), content_type, None)
+
+    def put_file(self, key: str, path: str | Path, content_type: str = "application/octet-stream") -> None:
+        """Upload a file from disk (multipart for large ones) without reading it into memory."""
+        self.client.fput_object(self.bucket, key, str(path), content_type=content_type)
 
     def get_bytes(self, key: str) -> bytes:
         try:

@@ -1,13 +1,17 @@
 """Run the portal DAGs for real (dag.test()) against the simulator, the S3 server and PostgreSQL.
 
 Covers the issue's promises end to end: every simulator document ingested or quarantined with its original and
-a reason; a second run writes nothing; a changed document (new bytes, same URL) becomes version 2 while
-version 1 is kept.
+a reason, every original also in the crawl's WARC file; a second run writes nothing; a changed document (new
+bytes, same URL) becomes version 2 while version 1 is kept.
 """
 
 from __future__ import annotations
 
+import hashlib
+import io
+
 import pytest
+from warcio.archiveiterator import ArchiveIterator
 
 from scrapers.registry import load_registry
 
@@ -69,6 +73,16 @@ def run_dag(dagbag, portal_id: str):
     return dagrun
 
 
+def archived_payload_digests(store, portal_id: str) -> set[str]:
+    """SHA-256 of every response body in the portal's crawl WARC files."""
+    digests = set()
+    for key in store.list_keys(f"warc/{portal_id}/"):
+        for record in ArchiveIterator(io.BytesIO(store.get_bytes(key))):
+            if record.rec_type == "response":
+                digests.add(hashlib.sha256(record.content_stream().read()).hexdigest())
+    return digests
+
+
 def expected_documents(simulator, portal_id: str) -> set[str]:
     return {str(d.doc_key) for d in simulator.state.documents(portal_id)}
 
@@ -83,6 +97,8 @@ def test_first_run_ingests_or_quarantines_every_document(dagbag, simulator, ware
         assert row["version"] == 1 and row["is_current"]
         assert row["number"] and row["issued_date"] and row["text"]
         assert store.get_original(row["original_sha256"])  # digest verified by the store
+    archived = archived_payload_digests(store, portal_id)
+    assert {row["original_sha256"] for row in warehouse.current_documents(portal_id)} <= archived
     for row in warehouse.quarantined(portal_id):
         assert row["reasons"]
         assert store.exists(row["object_key"])
