@@ -1,11 +1,12 @@
 """Speed and memory of the text-PDF extractor against poppler's pdftotext, on the same files in one run.
 
-    .venv/bin/python benchmarks/pdf_speed.py [--pages-rss 500] [--repeat 3]
+    .venv/bin/python benchmarks/pdf_speed.py [--pages-rss 500] [--repeat 3] [--skip-ocr]
 
 Prints pages/s of parsers.pdf.extract_pdf (in-process, no sandbox: the engine itself), of
 `pdftotext -layout` and plain `pdftotext`, of plain pdfplumber extract_text (the naive baseline), the ratio
 ours/pdftotext, and the peak RSS of extracting a generated 500-page official-layout PDF in a fresh process.
-Also checks that the fast engine (pypdfium2) and pdfplumber give the same body text on the measured files."""
+Also checks that the fast engine (pypdfium2) and pdfplumber give the same body text on the measured files,
+and measures OCR pages/s on the rendered scans with one Tesseract and with one per core."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import argparse
 import io
 import json
 import math
+import os
 import subprocess
 import sys
 import tempfile
@@ -112,6 +114,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages-rss", type=int, default=500)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--skip-ocr", action="store_true", help="leave out the OCR throughput section")
     args = parser.parse_args()
 
     generated = render_official_pdf(seed_doc("000"), repeat_body=10)
@@ -151,6 +154,30 @@ def main() -> None:
             f"({stats['pages'] / stats['seconds']:.1f} pages/s, {stats['seconds']:.1f} s, file "
             f"{len(big) / 1e6:.1f} MB)"
         )
+
+    if not args.skip_ocr:
+        _ocr_section()
+
+
+def _ocr_section() -> None:
+    """OCR throughput on the rendered scans, one Tesseract at a time and one per core, and proof that a
+    text PDF sends no page to OCR."""
+    scans = sorted((ROOT / "tests" / "fixtures" / "corpus").glob("*/scan.pdf"))
+    pages = sum(_pages(p.read_bytes()) for p in scans)
+    print(f"\nOCR of {len(scans)} rendered scans ({pages} pages, image-only):")
+    timings = {}
+    for workers in (1, None):
+        limits = Limits(ocr_workers=workers)
+        started = time.perf_counter()
+        for path in scans:
+            result = extract_pdf(path.read_bytes(), limits)
+            assert set(result.page_sources) == {"ocr"}, result.page_sources
+        timings[workers] = time.perf_counter() - started
+        label = "1 worker" if workers else f"{os.cpu_count()} workers (default)"
+        print(f"  {label:24} {pages / timings[workers]:6.2f} pages/s")
+    print(f"  parallel speed-up: {timings[1] / timings[None]:.2f}x")
+    text_sources = extract_pdf(SAMPLE.read_bytes(), Limits()).page_sources
+    print(f"  pages sent to OCR in the 33-page text Công báo: {text_sources.count('ocr')}")
 
 
 if __name__ == "__main__":
