@@ -23,6 +23,27 @@ def failure_message(portal_id: str, stage: str, error: BaseException | str | Non
     return f"[directives] {portal_id}: stage {stage} failed in run {run_id}: {text}.{hint}"
 
 
+# A listing that suddenly shows less than this share of what the last good run saw is reported: removed
+# documents are rare, a changed pagination or list markup that half-works is not.
+LISTING_DROP_RATIO = 0.5
+MIN_LISTING_FOR_DROP = 4  # below this a smaller listing is ordinary noise
+
+
+def listing_shrank(found: int, previously: int | None, limit: int | None = None) -> bool:
+    """True when the listing now shows markedly fewer documents than the last successful run did."""
+    if not previously or previously < MIN_LISTING_FOR_DROP or (limit and found >= limit):
+        return False
+    return found < previously * LISTING_DROP_RATIO
+
+
+def shrank_message(portal_id: str, found: int, previously: int, run_id: str | None) -> str:
+    return (
+        f"[directives] {portal_id}: the listing shows {found} documents in run {run_id}, the last successful "
+        f"run saw {previously}. The portal's markup or pagination may have changed: check it with "
+        f"`directives discover {portal_id}`. The run goes on with what was found."
+    )
+
+
 def send_alert(message: str, webhook: str | None = None) -> bool:
     log.error(message)
     webhook = webhook or os.environ.get("DIRECTIVES_ALERT_WEBHOOK")

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from pipeline.alerts import listing_shrank, send_alert, shrank_message
 from pipeline.context import PipelineContext
 from pipeline.manifests import read_manifest, write_manifest
 from pipeline.primary import choose_primary
@@ -73,7 +74,15 @@ def discover(ctx: PipelineContext, limit: int | None = None) -> str:
         )
     refs.sort(key=lambda ref: ref.doc_key)
     log.info("%s: discovered %d documents", ctx.portal.id, len(refs))
+    _alert_if_listing_shrank(ctx, len(refs), limit)
     return write_manifest(ctx.store, ctx.portal.id, "discover", {"refs": [r.to_dict() for r in refs]})
+
+
+def _alert_if_listing_shrank(ctx: PipelineContext, found: int, limit: int | None) -> None:
+    last = ctx.warehouse.last_successful_run(ctx.portal.id, before_run=ctx.run_id)
+    previously = last["discovered"] if last else None
+    if listing_shrank(found, previously, limit):
+        send_alert(shrank_message(ctx.portal.id, found, previously, ctx.run_id))
 
 
 # --- fetch ----------------------------------------------------------------------------------------------

@@ -325,6 +325,16 @@ class Warehouse:
         )
         return rows[0] if rows else None
 
+    def last_successful_run(self, portal_id: str, before_run: str | None = None) -> dict | None:
+        """The newest run of the portal that ended in success, other than `before_run`."""
+        rows = self.query(
+            "SELECT * FROM runs WHERE portal_id = :portal_id AND status = 'success' AND run_id <> :run_id "
+            "ORDER BY started_at DESC, run_id DESC LIMIT 1",
+            {"portal_id": portal_id, "run_id": before_run or ""},
+            table="runs",
+        )
+        return rows[0] if rows else None
+
     def latest_run(self, portal_id: str) -> dict | None:
         rows = self.query(
             "SELECT * FROM runs WHERE portal_id = :portal_id ORDER BY started_at DESC, run_id DESC LIMIT 1",

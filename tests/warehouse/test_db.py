@@ -232,6 +232,11 @@ def test_runs_record_start_finish_and_summary(wh):
     wh.start_run("run-2", "p")
     assert wh.latest_run("p")["run_id"] == "run-2"
     assert wh.latest_run("nobody") is None
+    # the yardstick for a shrinking listing: the newest successful run other than the one in progress
+    assert wh.last_successful_run("p", before_run="run-2")["run_id"] == "run-1"
+    assert wh.last_successful_run("p", before_run="run-1") is None
+    wh.finish_run("run-2", "p", {"discovered": 1}, status="failed")
+    assert wh.last_successful_run("p", before_run="run-3")["run_id"] == "run-1"
 
 
 def test_search_ignores_case_in_vietnamese(wh):
