@@ -9,7 +9,7 @@ import re
 
 from parsers.errors import ExtractionError
 from parsers.legacy import decode_tcvn3, decode_vni, detect_legacy_encoding
-from parsers.limits import Extraction, Limits
+from parsers.limits import Extraction, Limits, single_page
 from parsers.pdf import normalize_text
 
 _DROP_TAGS = [
@@ -79,11 +79,9 @@ def extract_html(data: bytes, limits: Limits | None = None) -> Extraction:
     blocks: list[str] = []
     _walk(root, blocks, [])
     text = "\n\n".join(b for b in (normalize_text(b) for b in blocks) if b)
-    title = soup.title.get_text(" ", strip=True) if soup.title else ""
-    warnings = []
     if not text:
         raise ExtractionError("the HTML page has no text content")
-    return _finish_text(text, "html", warnings, title)
+    return _finish_text(text, "html", [])
 
 
 LINK_LIST_MIN_LINKS = 5  # a block with at least this many links ...
@@ -187,7 +185,7 @@ def _flush(blocks: list[str], current: list[str]) -> None:
 
 def extract_plain_text(data: bytes, limits: Limits | None = None) -> Extraction:
     text = _decode_bytes(data)
-    return _finish_text(text, "text", [], "")
+    return _finish_text(text, "text", [])
 
 
 def _decode_bytes(data: bytes) -> str:
@@ -210,7 +208,7 @@ def _is_cp1252(data: bytes) -> bool:
         return False
 
 
-def _finish_text(text: str, kind: str, warnings: list[str], title: str) -> Extraction:
+def _finish_text(text: str, kind: str, warnings: list[str]) -> Extraction:
     encoding = detect_legacy_encoding(text)
     if encoding == "tcvn3":
         text = decode_tcvn3(text)
@@ -221,13 +219,4 @@ def _finish_text(text: str, kind: str, warnings: list[str], title: str) -> Extra
     text = normalize_text(text)
     if not text:
         raise ExtractionError(f"the {kind} file contains no text")
-    del title
-    return Extraction(
-        text=text,
-        pages=1,
-        page_sources=["converted" if encoding else "text"],
-        ocr_confidence=None,
-        warnings=warnings,
-        kind=kind,
-        removed=[],
-    )
+    return single_page(text, kind, bool(encoding), warnings)

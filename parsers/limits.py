@@ -42,3 +42,17 @@ class Extraction:
     warnings: list[str]
     kind: str
     removed: list[str]
+
+
+def single_page(text: str, kind: str, converted: bool, warnings: list[str]) -> Extraction:
+    """The Extraction of a file without pages (HTML, plain text, .doc, .docx): one page, its source
+    'converted' when legacy-font text was turned into Unicode."""
+    return Extraction(
+        text=text,
+        pages=1,
+        page_sources=["converted" if converted else "text"],
+        ocr_confidence=None,
+        warnings=warnings,
+        kind=kind,
+        removed=[],
+    )

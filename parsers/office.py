@@ -24,7 +24,7 @@ from parsers.legacy import (
     is_h_font,
     legacy_encoding_for_font,
 )
-from parsers.limits import Extraction, Limits
+from parsers.limits import Extraction, Limits, single_page
 from parsers.pdf import normalize_text
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -187,12 +187,4 @@ def _finish(text: str, kind: str, converted: bool) -> Extraction:
     if not text:
         raise ExtractionError(f"the {kind} document contains no text")
     warnings = ["legacy-font text (TCVN3/VNI) converted to Unicode"] if converted else []
-    return Extraction(
-        text=text,
-        pages=1,
-        page_sources=["converted" if converted else "text"],
-        ocr_confidence=None,
-        warnings=warnings,
-        kind=kind,
-        removed=[],
-    )
+    return single_page(text, kind, converted, warnings)
