@@ -16,4 +16,6 @@ def render_corrupt_pdf(
     if not 0 < keep_fraction < 1:
         raise ValueError(f"keep_fraction must be in (0, 1), not {keep_fraction}")
     data = render_text_pdf(doc, revision)
-    return data[: int(len(data) * keep_fraction)]
+    kept = data[: int(len(data) * keep_fraction)]
+    # a revision's changes may all lie in the part cut off; the marker keeps 'new bytes, same URL' true
+    return kept + f"\n% revision {revision}\n".encode() if revision else kept

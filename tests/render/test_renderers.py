@@ -121,6 +121,8 @@ def test_corrupt_pdf(doc):
     whole = render_text_pdf(doc)
     assert data.startswith(b"%PDF-") and b"%%EOF" not in data and b"startxref" not in data
     assert len(data) == int(len(whole) * 0.4) and whole.startswith(data)
+    revised = render_corrupt_pdf(doc, revision=1)
+    assert revised != data and revised.startswith(b"%PDF-") and b"%%EOF" not in revised
 
 
 FAST = [render_text_pdf, render_tcvn3_pdf, render_vni_pdf, render_docx, render_html_article]
