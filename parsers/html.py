@@ -127,15 +127,20 @@ _WRAPPER_TAGS = {"div", "section", "article", "main", "span", "form", "table", "
 def _descend_to_text(node, share: float = 0.8):
     """Go down through wrappers while one child holds `share` of the node's text: on a page without a
     content hint, the largest text block rather than the whole body."""
-    while True:
-        total = len(node.get_text(" ", strip=True))
-        children = [c for c in node.find_all(True, recursive=False) if c.name in _WRAPPER_TAGS]
-        if not total or not children:
+    total = len(node.get_text(" ", strip=True))
+    while total:
+        sizes = [
+            (c, len(c.get_text(" ", strip=True)))
+            for c in node.find_all(True, recursive=False)
+            if c.name in _WRAPPER_TAGS
+        ]
+        if not sizes:
             return node
-        biggest = max(children, key=lambda c: len(c.get_text(" ", strip=True)))
-        if len(biggest.get_text(" ", strip=True)) < share * total:
+        biggest, size = max(sizes, key=lambda cs: cs[1])
+        if size < share * total:
             return node
-        node = biggest
+        node, total = biggest, size
+    return node
 
 
 def _para_text_len(node) -> int:

@@ -111,16 +111,13 @@ def _fragments(words: list[Word]) -> list[list[Word]]:
 def _lines_from_fragments(words: list[Word]) -> list[list[Word]]:
     """Engine lines side by side (the header's or closing area's two columns) merge into one physical line
     if they overlap vertically; a fragment never joins a line that already has words above/below it."""
-    frags = sorted(_fragments(words), key=lambda f: min(w.top for w in f))
-    lines: list[list[list[Word]]] = []
+    frags = sorted((Line(f) for f in _fragments(words)), key=lambda f: f.top)
+    lines: list[list[Line]] = []
     for frag in frags:
-        top, bottom = min(w.top for w in frag), max(w.bottom for w in frag)
-        x0, x1 = min(w.x0 for w in frag), max(w.x1 for w in frag)
         for line in reversed(lines[-4:]):
-            side_by_side = all(x1 <= min(w.x0 for w in f) or x0 >= max(w.x1 for w in f) for f in line)
+            side_by_side = all(frag.x1 <= f.x0 or frag.x0 >= f.x1 for f in line)
             overlaps = any(
-                min(bottom, max(w.bottom for w in f)) - max(top, min(w.top for w in f))
-                >= 0.5 * min(bottom - top, max(w.bottom for w in f) - min(w.top for w in f))
+                min(frag.bottom, f.bottom) - max(frag.top, f.top) >= 0.5 * min(frag.height, f.height)
                 for f in line
             )
             if side_by_side and overlaps:
@@ -128,7 +125,7 @@ def _lines_from_fragments(words: list[Word]) -> list[list[Word]]:
                 break
         else:
             lines.append([frag])
-    return [[w for f in line for w in f] for line in lines]
+    return [[w for f in line for w in f.words] for line in lines]
 
 
 def skew_slope(words: list[Word], min_words: int = 4) -> float:

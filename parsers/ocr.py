@@ -18,9 +18,13 @@ import unicodedata
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
+import numpy as np
+from PIL import Image
+
 from parsers.errors import DecompressionBomb, OcrUnavailable
 from parsers.legacy import VIETNAMESE_LETTERS, is_vietnamese_syllable
 from parsers.limits import Limits
+from parsers.scan_clean import clean_page
 
 GOOD_QUALITY = 0.55  # below: a text page is laid out by pdfplumber rather than pdfium (safer on odd pages)
 GARBAGE_QUALITY = 0.3  # below (with enough words): the text layer is garbage and the page is OCRed
@@ -121,18 +125,16 @@ def run_tesseract(
     rows = csv.DictReader(
         io.StringIO(proc.stdout.decode("utf-8", "replace")), delimiter="\t", quoting=csv.QUOTE_NONE
     )
-    boxes, confs = [], []
+    boxes = []
     for row in rows:
         text = (row.get("text") or "").strip()
         if row.get("level") != "5" or not text:
             continue
         conf = float(row.get("conf") or -1)
-        if conf >= 0:
-            confs.append(conf)
         left, top = int(row["left"]), int(row["top"])
         line_id = (int(row["block_num"]), int(row["par_num"]), int(row["line_num"]))
         boxes.append((left, top, left + int(row["width"]), top + int(row["height"]), text, line_id, conf))
-    return boxes, (sum(confs) / len(confs) if confs else 0.0)
+    return boxes, _page_conf(boxes)
 
 
 def render_page_image(pdfium_page, limits: Limits):
@@ -156,16 +158,30 @@ def render_page_image(pdfium_page, limits: Limits):
 
 def ocr_image(image, dpi: float, limits: Limits, exe: str = "tesseract") -> tuple[list[tuple], float]:
     """Clean the page image (rules, seals: parsers.scan_clean), then OCR it; run_tesseract's result."""
-    import numpy as np
-    from PIL import Image
-
-    from parsers.scan_clean import clean_page
-
     cleaned = Image.fromarray(clean_page(np.asarray(image), dpi))
     boxes, _ = run_tesseract(_png(cleaned), limits, exe)
     boxes = drop_noise_lines(reread_merged_columns(cleaned, boxes, limits, exe))
-    confs = [b[6] for b in boxes if b[6] >= 0]
-    return boxes, (sum(confs) / len(confs) if confs else 0.0)
+    return boxes, _page_conf(boxes)
+
+
+def _mean_conf(boxes: list[tuple]) -> float:
+    """Mean Tesseract confidence of the boxes; 0 when there are none."""
+    return sum(b[6] for b in boxes) / len(boxes) if boxes else 0.0
+
+
+def _page_conf(boxes: list[tuple]) -> float:
+    """Mean confidence over the words Tesseract recognised (it gives -1 to boxes it did not read)."""
+    return _mean_conf([b for b in boxes if b[6] >= 0])
+
+
+def _by_line(boxes: list[tuple]) -> dict[tuple, list[tuple]]:
+    """The boxes grouped by Tesseract line (block, paragraph, line), each group in x order."""
+    groups: dict[tuple, list[tuple]] = {}
+    for box in boxes:
+        groups.setdefault(box[5], []).append(box)
+    for words in groups.values():
+        words.sort(key=lambda b: b[0])
+    return groups
 
 
 def _png(image) -> bytes:
@@ -186,14 +202,11 @@ def drop_noise_lines(boxes: list[tuple]) -> list[tuple]:
         return boxes
     heights = sorted(b[3] - b[1] for b in boxes)
     typical = heights[len(heights) // 2]
-    groups: dict[tuple, list[tuple]] = {}
-    for box in boxes:
-        groups.setdefault(box[5], []).append(box)
     out = []
-    parts = [part for words in groups.values() for part in _column_parts(sorted(words, key=lambda b: b[0]))]
+    parts = [part for words in _by_line(boxes).values() for part in _column_parts(words)]
     for words in parts:
         tiny = all(b[3] - b[1] < NOISE_HEIGHT * typical for b in words)
-        unsure = sum(b[6] for b in words) / len(words) < NOISE_CONF
+        unsure = _mean_conf(words) < NOISE_CONF
         if (tiny or unsure) and [b[4] for b in words] != ["*"]:
             continue
         out.extend(words)
@@ -211,12 +224,8 @@ def reread_merged_columns(image, boxes: list[tuple], limits: Limits, exe: str = 
     into one text line; recognising that mixed-baseline strip garbles the left half ('HUYỆN ¬. =-').  Each
     side is cropped to its well-read words' height and read as one line (psm 7); the new reading replaces
     the old one if its confidence is higher."""
-    groups: dict[tuple, list[tuple]] = {}
-    for box in boxes:
-        groups.setdefault(box[5], []).append(box)
     out: list[tuple] = []
-    for line_id, words in groups.items():
-        words.sort(key=lambda b: b[0])
+    for line_id, words in _by_line(boxes).items():
         parts = _column_parts(words)
         if len(parts) < 2 or min(b[6] for b in words) >= REREAD_BELOW_CONF:
             out.extend(words)
@@ -226,9 +235,7 @@ def reread_merged_columns(image, boxes: list[tuple], limits: Limits, exe: str = 
                 out.extend(part)
                 continue
             new = _reread_line(image, part, limits, exe, line_id + (k,))
-            old_conf = sum(b[6] for b in part) / len(part)
-            new_conf = sum(b[6] for b in new) / len(new) if new else -1.0
-            out.extend(new if new_conf > old_conf else part)
+            out.extend(new if new and _mean_conf(new) > _mean_conf(part) else part)
     return out
 
 

@@ -11,6 +11,7 @@ are never removed whole: only the ring's own pixels where it crosses them."""
 from __future__ import annotations
 
 import numpy as np
+from scipy import ndimage
 
 DARK = 170  # grey level below which a pixel is ink (scans flatten paper to ~240)
 
@@ -80,12 +81,6 @@ def rule_mask(dark: np.ndarray, dpi: float) -> np.ndarray:
     hit = runs.any(axis=1)
     out[rows[hit]] = _grow_x(runs[hit], round(dpi / 15))  # with the short stubs at a tilted rule's ends
     return out
-    above = dark[np.maximum(rows - reach, 0)]
-    below = dark[np.minimum(rows + reach, dark.shape[0] - 1)]
-    runs = _long_runs(dark[rows] & ~above & ~below, length)
-    hit = runs.any(axis=1)
-    out[rows[hit]] = _grow_x(runs[hit], round(dpi / 15))  # with the short stubs at a tilted rule's ends
-    return out
 
 
 def _grow_x(mask: np.ndarray, r: int) -> np.ndarray:
@@ -109,8 +104,6 @@ def seal_mask(gray: np.ndarray, dark: np.ndarray, dpi: float) -> tuple[np.ndarra
 
     Where a letter crosses the ring, its pixels clearly darker than the ring's ink are kept (a red seal scans
     mid-grey, print black)."""
-    from scipy import ndimage
-
     mm = dpi / 25.4
     labels, n = ndimage.label(dark, structure=np.ones((3, 3), dtype=bool))
     out = np.zeros_like(dark)
@@ -170,8 +163,6 @@ def _fit_ring(xs: np.ndarray, ys: np.ndarray, mm: float) -> tuple[float, float, 
 
 def _large_marks_inside(dark: np.ndarray, dist: np.ndarray, r: float, mm: float) -> np.ndarray:
     """Components wholly inside the ring and larger than any letter (inner ring, star, emblem)."""
-    from scipy import ndimage
-
     inside = dark & (dist < r - 0.5 * mm)
     sub, n = ndimage.label(inside, structure=np.ones((3, 3), dtype=bool))
     out = np.zeros_like(dark)

@@ -327,18 +327,18 @@ class Warehouse:
 
     def last_successful_run(self, portal_id: str, before_run: str | None = None) -> dict | None:
         """The newest run of the portal that ended in success, other than `before_run`."""
-        rows = self.query(
-            "SELECT * FROM runs WHERE portal_id = :portal_id AND status = 'success' AND run_id <> :run_id "
-            "ORDER BY started_at DESC, run_id DESC LIMIT 1",
-            {"portal_id": portal_id, "run_id": before_run or ""},
-            table="runs",
+        return self._newest_run(
+            portal_id, "AND status = 'success' AND run_id <> :run_id", {"run_id": before_run or ""}
         )
-        return rows[0] if rows else None
 
     def latest_run(self, portal_id: str) -> dict | None:
+        return self._newest_run(portal_id)
+
+    def _newest_run(self, portal_id: str, condition: str = "", params: dict | None = None) -> dict | None:
         rows = self.query(
-            "SELECT * FROM runs WHERE portal_id = :portal_id ORDER BY started_at DESC, run_id DESC LIMIT 1",
-            {"portal_id": portal_id},
+            f"SELECT * FROM runs WHERE portal_id = :portal_id {condition} "
+            "ORDER BY started_at DESC, run_id DESC LIMIT 1",
+            {"portal_id": portal_id, **(params or {})},
             table="runs",
         )
         return rows[0] if rows else None

@@ -9,19 +9,20 @@ area come out as the separate blocks the text contract fixes.  The tests import 
 from __future__ import annotations
 
 import json
-import re
 import sys
 import time
-import unicodedata
 from pathlib import Path
 
 from rapidfuzz.distance import Levenshtein
+
+from parsers.normalize import collapse_ws, nfc
 
 CORPUS = Path(__file__).resolve().parents[1] / "fixtures" / "corpus"
 
 
 def normalise(text: str) -> str:
-    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text or "")).strip()
+    """NFC with whitespace runs as one space (what the CER compares, without touching '*' marks)."""
+    return collapse_ws(nfc(text or ""))
 
 
 def cer(hypothesis: str, reference: str) -> float:
