@@ -9,8 +9,20 @@ from typing import Any
 
 @dataclass(frozen=True)
 class Attachment:
+    """One file of a document. A portal often links the same file several ways (its download handler, the
+    upload path, a viewer's parameter): `url` is the one to fetch first, `alternates` the other URLs that
+    serve the same file, tried in order when `url` answers something that is not the file (an HTML page)."""
+
     url: str
     filename: str | None = None
+    alternates: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"url": self.url, "filename": self.filename, "alternates": list(self.alternates)}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Attachment:
+        return cls(data["url"], data.get("filename"), tuple(data.get("alternates") or ()))
 
 
 @dataclass(frozen=True)
@@ -31,7 +43,7 @@ class DocumentRef:
             "detail_url": self.detail_url,
             "title": self.title,
             "listed": dict(self.listed),
-            "attachments": [{"url": a.url, "filename": a.filename} for a in self.attachments],
+            "attachments": [a.to_dict() for a in self.attachments],
         }
 
     @classmethod
@@ -42,5 +54,5 @@ class DocumentRef:
             detail_url=data["detail_url"],
             title=data.get("title"),
             listed=dict(data.get("listed") or {}),
-            attachments=tuple(Attachment(a["url"], a.get("filename")) for a in data.get("attachments") or ()),
+            attachments=tuple(Attachment.from_dict(a) for a in data.get("attachments") or ()),
         )

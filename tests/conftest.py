@@ -6,6 +6,7 @@
   Admin connection from DIRECTIVES_TEST_PG_ADMIN_URL (default postgresql://postgres@127.0.0.1:5432/postgres);
   tests needing it are skipped, with the reason, when that server does not answer.
 - `duckdb_url` (per test): a DuckDB file in the test's tmp dir.
+- every test reads the registry tests/fixtures/portals.yaml ($DIRECTIVES_REGISTRY), not config/portals.yaml.
 Imports happen inside the fixtures so collecting other tests stays fast.
 """
 
@@ -13,8 +14,14 @@ from __future__ import annotations
 
 import os
 import uuid
+from pathlib import Path
 
 import pytest
+
+# The tests read their own registry: an operator enabling a portal in config/portals.yaml must not change
+# what `make test` runs. Set before any test module imports the DAG file or calls load_registry().
+TEST_REGISTRY = Path(__file__).parent / "fixtures" / "portals.yaml"
+os.environ["DIRECTIVES_REGISTRY"] = str(TEST_REGISTRY)
 
 PG_ADMIN_URL = os.environ.get("DIRECTIVES_TEST_PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 

@@ -148,7 +148,7 @@ class Found:
             "detail_url": self.detail_url,
             "title": self.title,
             "listed": dict(sorted(self.listed.items())),
-            "attachments": [{"url": a.url, "filename": a.filename} for a in self.attachments],
+            "attachments": [a.to_dict() for a in self.attachments],
         }
 
 
@@ -170,15 +170,140 @@ class DetailPage:
 
 
 def unique_attachments(attachments: list[Attachment]) -> list[Attachment]:
-    """First occurrence of each URL wins; a later one may still supply a missing file name."""
-    by_url: dict[str, Attachment] = {}
+    """One Attachment per file: the same URL, or the same file name, is the same file (a portal links one
+    file as its download handler, its upload path and a viewer's parameter). The first URL stays the one
+    to fetch; the others become its alternates, in the order they were found; a later link may still
+    supply a missing file name."""
+    groups: list[tuple[str | None, list[str]]] = []
     for att in attachments:
-        known = by_url.get(att.url)
-        if known is None:
-            by_url[att.url] = att
-        elif known.filename is None and att.filename:
-            by_url[att.url] = Attachment(att.url, att.filename)
-    return list(by_url.values())
+        name = _name_key(att.filename)
+        urls = [att.url, *att.alternates]
+        index = next(
+            (
+                i
+                for i, (known_name, known_urls) in enumerate(groups)
+                if any(u in known_urls for u in urls) or (name is not None and name == known_name)
+            ),
+            None,
+        )
+        if index is None:
+            groups.append((name, []))
+            index = len(groups) - 1
+        known_name, known_urls = groups[index]
+        known_urls.extend(u for u in urls if u not in known_urls)
+        groups[index] = (known_name or name, known_urls)
+    names: dict[str, str] = {}
+    for att in attachments:
+        if att.filename and _name_key(att.filename) not in names:
+            names[_name_key(att.filename)] = att.filename
+    result = []
+    for name, urls in groups:
+        filename = names.get(name) if name else None
+        if filename is None:  # nameless links merged by URL: take any name one of them carried
+            filename = next((a.filename for a in attachments if a.url in urls and a.filename), None)
+        result.append(Attachment(urls[0], filename, tuple(urls[1:])))
+    return result
+
+
+def _name_key(filename: str | None) -> str | None:
+    return clean_text(filename).casefold() if filename and clean_text(filename) else None
+
+
+# --- where pages put their files ---------------------------------------------------------------------
+
+# Viewers that show a file given its URL as a query parameter: (host, path prefix) -> parameter.
+# Office Online (view.officeapps.live.com/op/view.aspx|embed.aspx?src=), Google Docs viewer
+# (docs.google.com/viewer|gview?url=), and pdf.js (.../web/viewer.html?file=, NukeViet bundles it).
+VIEWERS: tuple[tuple[str, str, str], ...] = (
+    ("view.officeapps.live.com", "/op/", "src"),
+    ("docs.google.com", "/viewer", "url"),
+    ("docs.google.com", "/gview", "url"),
+    ("docs.google.com", "/viewerng/", "url"),
+    ("", "/viewer.html", "file"),
+)
+# Attributes that carry a file's URL: embeds, and NukeViet's quick-view containers (data-src, data-url,
+# data-pdf are read by its laws.js to build the preview iframe on click).
+_STILL_ENCODED = re.compile(r"^[a-z][a-z0-9+.-]*%3a|%2f", re.IGNORECASE)
+_EMBED_ATTRIBUTES = (("iframe", "src"), ("embed", "src"), ("object", "data"), ("frame", "src"))
+_DATA_ATTRIBUTES = ("data-src", "data-url", "data-pdf", "data-file")
+
+
+def viewer_target(url: str, page_url: str) -> str | None:
+    """The file URL a viewer URL carries (decoded, resolved against the page), or None for other URLs."""
+    parts = urlsplit(url)
+    host, path = parts.netloc.lower(), parts.path.lower()
+    query = {k.lower(): v for k, v in parse_qs(parts.query).items()}
+    for viewer_host, path_marker, param in VIEWERS:
+        on_host = host == viewer_host if viewer_host else True
+        at_path = path.startswith(path_marker) if viewer_host else path.endswith(path_marker)
+        if on_host and at_path and query.get(param):
+            value = query[param][0]
+            for _ in range(3):  # some sites encode the parameter twice
+                if not _STILL_ENCODED.search(value):
+                    break
+                value = unquote(value)
+            return absolute_url(value, page_url)
+    return None
+
+
+def unwrap_viewers(url: str, page_url: str) -> str:
+    """Follow viewer URLs down to the file they show (a viewer may wrap another, at most a few deep)."""
+    for _ in range(4):
+        target = viewer_target(url, page_url)
+        if target is None or target == url:
+            return url
+        url = target
+    return url
+
+
+@dataclass(frozen=True)
+class FileLink:
+    """A URL a page gives for a file, with what the page says about it."""
+
+    url: str
+    label: str | None  # the file name the link shows, if any
+    explicit: bool  # an <a> the reader clicks (as opposed to an embed or a preview attribute)
+
+
+def file_links(
+    scope: Any,
+    page_url: str,
+    is_file: Callable[[str], bool],
+    canonical: Callable[[str], str] = lambda url: url,
+    label_of: Callable[[Any], str | None] = lambda anchor: None,
+) -> list[FileLink]:
+    """Every URL under `scope` that serves a file: links, embeds and quick-view attributes, with viewer
+    URLs decoded to the file they show. `canonical` maps a CMS's own aliases of a file URL (a preview
+    handler) to the file URL; `is_file` says whether a (decoded, canonical) URL serves a file."""
+    found: list[FileLink] = []
+
+    def consider(raw: str | None, label: str | None, explicit: bool) -> None:
+        url = absolute_url(raw, page_url)
+        if url is None:
+            return
+        decoded = unwrap_viewers(url, page_url)
+        via_viewer = decoded != url
+        url = canonical(decoded)
+        if via_viewer or is_file(url):
+            found.append(FileLink(url, label or document_filename(url), explicit))
+
+    for element in scope.find_all(True):
+        if element.name == "a" and element.get("href"):
+            consider(element["href"], label_of(element), True)
+        for tag, attribute in _EMBED_ATTRIBUTES:
+            if element.name == tag and element.get(attribute):
+                consider(element[attribute], None, False)
+        for attribute in _DATA_ATTRIBUTES:
+            if element.get(attribute):
+                consider(element[attribute], None, False)
+    return found
+
+
+def attachments_of(links: list[FileLink]) -> list[Attachment]:
+    """Group file links into attachments: links the reader clicks first (the portal's own download link
+    is the URL to fetch), then embeds and previews of the same file as alternates."""
+    ordered = [link for link in links if link.explicit] + [link for link in links if not link.explicit]
+    return unique_attachments([Attachment(link.url, link.label) for link in ordered])
 
 
 def merge_found(listed: Found, detail: Found) -> Found:
@@ -197,10 +322,22 @@ def merge_found(listed: Found, detail: Found) -> Found:
 # --- the protocol ---------------------------------------------------------------------------------------
 
 
+# Registry options every portal may set, whatever its CMS: listing pages walked per run, hosts allowed for
+# files (CDNs), the share of quarantined/failed documents above which a run is `degraded` (pipeline), and
+# whether the portal may resolve to a private address (the simulator, an intranet mirror; scrapers.http).
+COMMON_OPTIONS = ("max_pages", "extra_hosts", "degraded_threshold", "allow_private_network")
+
+
 class Adapter(ABC):
     """One CMS family. `discover` walks a portal's listings and yields each document once."""
 
     family: ClassVar[str]
+    # Registry options this family reads beyond COMMON_OPTIONS; the registry refuses any other option.
+    own_options: ClassVar[tuple[str, ...]] = ()
+
+    @classmethod
+    def declared_options(cls) -> tuple[str, ...]:
+        return COMMON_OPTIONS + cls.own_options
 
     @abstractmethod
     def discover(
@@ -302,10 +439,12 @@ class ListingAdapter(Adapter):
 def _ref_of(portal: Portal, found: Found, hosts: frozenset[str]) -> DocumentRef:
     attachments = []
     for att in found.attachments:
-        if host_of(att.url) in hosts:
-            attachments.append(att)
-        else:
-            log.warning("%s: %s: ignoring off-host attachment %s", portal.id, found.detail_url, att.url)
+        urls = [url for url in (att.url, *att.alternates) if host_of(url) in hosts]
+        for url in (att.url, *att.alternates):
+            if url not in urls:
+                log.warning("%s: %s: ignoring off-host file URL %s", portal.id, found.detail_url, url)
+        if urls:
+            attachments.append(Attachment(urls[0], att.filename, tuple(urls[1:])))
     return DocumentRef(
         portal_id=portal.id,
         doc_key=found.doc_key,

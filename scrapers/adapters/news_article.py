@@ -25,13 +25,14 @@ from scrapers.adapters.base import (
     ListingAdapter,
     ListingPage,
     absolute_url,
+    attachments_of,
     clean_text,
     document_filename,
     element_text,
+    file_links,
     fold,
     parse_date,
     soup_of,
-    unique_attachments,
 )
 from scrapers.models import Attachment
 
@@ -45,6 +46,7 @@ _DATE_LABELS = ("thoi gian dang", "ngay dang", "ngay xuat ban", "dang luc", "dan
 
 class NewsArticleAdapter(ListingAdapter):
     family = "news-article"
+    own_options = ("article_pattern", "page_param")
 
     @staticmethod
     def _pattern(options: Mapping[str, Any]) -> re.Pattern[str]:
@@ -105,7 +107,7 @@ class NewsArticleAdapter(ListingAdapter):
                 detail_url=page_url,
                 title=title,
                 listed={"subject": title, "published_date": _published_date(article, after=heading)},
-                attachments=unique_attachments(_file_links(article, page_url)),
+                attachments=_file_links(article, page_url),
             )
         )
 
@@ -156,19 +158,14 @@ def _article_container(heading: Tag) -> Tag:
 
 
 def _file_links(scope: Tag, page_url: str) -> list[Attachment]:
-    attachments = []
-    for anchor in scope.find_all("a", href=True):
-        url = absolute_url(anchor["href"], page_url)
-        if url is None:
-            continue
-        filename = document_filename(url)
-        if filename is None:
-            continue
+    """The article's files: links, embedded viewers (PDF iframes, Office / Google viewers) and embeds."""
+
+    def label_of(anchor: Tag) -> str | None:
         text = element_text(anchor)
-        if text and re.search(r"\.(pdf|docx?|odt|rtf)$", text, re.IGNORECASE):
-            filename = text
-        attachments.append(Attachment(url, filename))
-    return attachments
+        return text if text and re.search(r"\.(pdf|docx?|odt|rtf)$", text, re.IGNORECASE) else None
+
+    links = file_links(scope, page_url, lambda url: document_filename(url) is not None, label_of=label_of)
+    return attachments_of(links)
 
 
 def _next_page(soup: Tag, page_url: str, options: Mapping[str, Any]) -> str | None:

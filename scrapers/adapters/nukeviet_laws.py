@@ -5,9 +5,20 @@ tabbed detail with `table.table-properties`; themes override both), so every fie
 Vietnamese label, compared without case, accents, nbsp or trailing colons — never by position or class name.
 
 URLs: listing `/<module>/`, `/<module>/page-N/`; detail `/<module>/detail/<alias>-<id>.html` (or without
-`.html`, or with a trailing slash); files `<detail>?download=1&id=k`. Quick views (`?pdf=1&id=k`) and the
-Office viewer iframe (whose `src` parameter is the file URL again) are previews of the same files, not
-attachments.
+`.html`, or with a trailing slash); files `<detail>?download=1&id=k` (funcs/detail.php), or the file's own
+URL when the row stores an external link. The detail page may show a file several more ways, all of them
+the same file, which become one Attachment with alternates (scrapers.adapters.base.unique_attachments):
+- `?pdf=1&id=k`: NukeViet's quick view, an HTML page (nv_theme_viewpdf, the bundled pdf.js viewer) that
+  loads `?download=1&id=k`; mapped back to that download URL.
+- 5.0 `#doc-body` tab: `<iframe src="https://view.officeapps.live.com/op/embed.aspx?src={FILE.url_encode}">`
+  for Office files, `<iframe src="{FILE.urlpdf}">` for PDFs (themes/default/modules/laws/detail.tpl).
+- quick-view containers: 4.5 `<div class="collapse" data-src="{FILE.urlpdf}">`, 5.0 `data-pdf="{FILE.urlpdf}"
+  data-url="{FILE.url}"` (read by laws.js to build the preview iframe).
+- themes and editors add plain links to /uploads/..., Google Docs viewer (`?url=`) or pdf.js (`?file=`)
+  iframes, `<embed>`/`<object>` PDF views; viewer parameters are decoded to the file URL.
+
+The label table (DocumentRef.listed): LISTED_KEYS below, documented in docs/design.md. `body_html_present`
+is "1" when the detail page itself carries the document's text (the bodytext block of detail.tpl).
 """
 
 from __future__ import annotations
@@ -16,7 +27,7 @@ import logging
 import re
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, parse_qsl, urlencode, urlsplit, urlunsplit
 
 from bs4 import Tag
 
@@ -27,9 +38,10 @@ from scrapers.adapters.base import (
     ListingAdapter,
     ListingPage,
     absolute_url,
+    attachments_of,
     clean_text,
-    document_filename,
     element_text,
+    file_links,
     fold,
     has_document_extension,
     parse_date,
@@ -52,10 +64,17 @@ LABELS: dict[str, str] = {
     "ngay hieu luc": "effective_date",
     "ngay co hieu luc": "effective_date",
     "ngay het hieu luc": "expiry_date",
+    "ngay het han": "expiry_date",
+    "tinh trang hieu luc": "effect_status",
+    "tinh trang": "effect_status",
+    "hieu luc": "effect_status",
+    "trang thai hieu luc": "effect_status",
     "trich yeu": "subject",
     "trich yeu noi dung": "subject",
     "the loai": "doc_type_label",
     "loai van ban": "doc_type_label",
+    "the loai van ban": "doc_type_label",
+    "hinh thuc van ban": "doc_type_label",
     "co quan ban hanh": "issuer",
     "don vi ban hanh": "issuer",
     "nguoi ky": "signer",
@@ -69,12 +88,16 @@ LISTED_KEYS = (
     "number",
     "issued_date",
     "effective_date",
+    "expiry_date",
     "subject",
     "doc_type_label",
     "issuer",
     "signer",
     "field",
+    "effect_status",
 )
+# Set to "1" when the detail page carries the document's own text (an HTML-only entry, or text + file).
+BODY_HTML_PRESENT = "body_html_present"
 DATE_KEYS = frozenset({"issued_date", "effective_date", "expiry_date"})
 _DOWNLOAD_PREFIX = re.compile(r"^\s*(tải tập tin|tải về|tải xuống|download)\s*:?\s*", re.IGNORECASE)
 _PAGE = re.compile(r"/page-(\d+)/?$")
@@ -103,6 +126,7 @@ def set_field(listed: dict[str, str | None], key: str, raw: str | None, where: s
 
 class NukeVietLawsAdapter(ListingAdapter):
     family = "nukeviet-laws"
+    own_options = ("detail_segment",)  # the module's detail alias, "detail" unless the site renamed it
 
     # --- URLs -------------------------------------------------------------------------------------------
 
@@ -155,7 +179,7 @@ class NukeVietLawsAdapter(ListingAdapter):
             if key is None or key == "_index":
                 continue
             if key == "_files":
-                attachments += _download_links(cell, page_url)
+                attachments += self._files(cell, page_url, options, None)
             elif key == "subject":
                 link_title, subject = _title_and_intro(cell, page_url, self, options)
                 title = link_title or title
@@ -174,6 +198,19 @@ class NukeVietLawsAdapter(ListingAdapter):
             listed=listed,
             attachments=unique_attachments(attachments),
         )
+
+    def _files(self, scope: Tag, page_url: str, options: Mapping[str, Any], own_key: str | None):
+        """The files `scope` links, as attachments; on a detail page (own_key set) only this document's:
+        a sidebar's download link of another document is not one of them."""
+
+        def is_file(url: str) -> bool:
+            query = {k.lower() for k in parse_qs(urlsplit(url).query)}
+            if "download" in query and self.is_detail_url(url, options):
+                return own_key is None or self.doc_key(url, options) == own_key
+            return "download" in query or has_document_extension(url)
+
+        links = file_links(scope, page_url, is_file, canonical=_quick_view_to_download, label_of=_file_label)
+        return attachments_of(links)
 
     def _is_detail_link(self, anchor: Tag, page_url: str, options: Mapping[str, Any]) -> bool:
         url = absolute_url(anchor.get("href"), page_url)
@@ -202,13 +239,16 @@ class NukeVietLawsAdapter(ListingAdapter):
             )
         if listed.get("subject") is None:
             set_field(listed, "subject", _intro_paragraph(heading, table), page_url)
+        if _carries_body_text(soup):
+            listed[BODY_HTML_PRESENT] = "1"
+        key = self.doc_key(page_url, options)
         return DetailPage(
             Found(
-                doc_key=self.doc_key(page_url, options),
+                doc_key=key,
                 detail_url=page_url,
                 title=title,
                 listed=listed,
-                attachments=unique_attachments(_download_links(soup, page_url)),
+                attachments=self._files(soup, page_url, options, key),
             )
         )
 
@@ -306,16 +346,33 @@ def _intro_paragraph(heading: Tag | None, table: Tag | None) -> str | None:
     return None
 
 
-def _download_links(scope: Tag, page_url: str) -> list[Attachment]:
-    attachments = []
-    for anchor in scope.find_all("a", href=True):
-        url = absolute_url(anchor["href"], page_url)
-        if url is None:
+def _quick_view_to_download(url: str) -> str:
+    """`?pdf=1&id=k` answers NukeViet's pdf.js viewer page, which loads `?download=1&id=k`: the same file."""
+    parts = urlsplit(url)
+    pairs = parse_qsl(parts.query, keep_blank_values=True)
+    if not any(k.lower() == "pdf" for k, _ in pairs) or any(k.lower() == "download" for k, _ in pairs):
+        return url
+    query = urlencode([("download" if k.lower() == "pdf" else k, v) for k, v in pairs], safe="/")
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, query, ""))
+
+
+def _carries_body_text(soup: Tag) -> bool:
+    """detail.tpl prints the bodytext block only when the entry has text: 5.0 `<div class="bodytext">`,
+    4.5 `<h3 class="lawh3">Nội dung</h3>` followed by the text (up to the next heading or the files)."""
+    for block in soup.find_all(class_="bodytext"):
+        if element_text(block):
+            return True
+    for heading in soup.find_all(["h2", "h3", "h4"]):
+        if fold(element_text(heading) or "") != "noi dung":
             continue
-        query = {k.lower(): v for k, v in parse_qs(urlsplit(url).query).items()}
-        if "download" in query or has_document_extension(url):
-            attachments.append(Attachment(url, _file_label(anchor) or document_filename(url)))
-    return attachments
+        for sibling in heading.find_next_siblings():
+            if sibling.name in ("h1", "h2", "h3", "h4") or "laws-download-file" in sibling.get("class", []):
+                break
+            if sibling.get("id") == "comment":
+                continue
+            if element_text(sibling):
+                return True
+    return False
 
 
 def _file_label(anchor: Tag) -> str | None:
