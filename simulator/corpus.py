@@ -25,6 +25,8 @@ from parsers.metadata import FIELD_NAMES
 
 __all__ = [
     "DEFAULT_SEED_DIR",
+    "document_truth",
+    "sample_record",
     "RECORD_FIELDS",
     "Paragraph",
     "SeedDocument",
@@ -414,3 +416,58 @@ def _concat(a: Paragraph, b: Paragraph) -> Paragraph:
     else:
         joined.append(first)
     return Paragraph(tuple(spans + joined + rest))
+
+
+# --- what a simulated portal serves: the truth to measure a loaded record against ---------------------
+
+
+def sample_record(samples_dir: Path, sample: str) -> dict:
+    """The labelled record of a real sample file (its `<name>.expected.json`, labelled from the document)."""
+    path = samples_dir / sample
+    expected = path.with_name(path.stem + ".expected.json")
+    import json
+
+    return json.loads(expected.read_text(encoding="utf-8"))["record"]
+
+
+def document_truth(
+    *,
+    doc_key: int,
+    kind: str,
+    revision: int,
+    listed: dict,
+    seed: SeedDocument | None = None,
+    sample_fields: dict | None = None,
+    body_html_present: bool = False,
+) -> dict:
+    """One served document's truth: `listed`, what the portal prints (keys of DocumentRef.listed), and
+    `record`, what the document itself says (the seed's labels, or the sample's expected.json record; None
+    for a page-only entry, whose only witness is the portal). `fields` is the record a merge of the two
+    should give: the document's value where it has one, else the portal's."""
+    if seed is not None:
+        truth = seed.truth()
+        record = {k: v for k, v in truth.items() if k not in ("body", "text")}
+    else:
+        record = dict(sample_fields) if sample_fields is not None else None
+    own = record or {}
+    fields = {
+        "number": own.get("number") or listed.get("number"),
+        "issued_date": own.get("issued_date") or listed.get("issued_date"),
+        "doc_type_label": listed.get("doc_type_label"),
+        "doc_type_name": own.get("doc_type_name"),
+        "issuer": own.get("issuer") or listed.get("issuer"),
+        "signer_name": own.get("signer_name") or listed.get("signer"),
+        "subject": own.get("subject") or listed.get("subject"),
+        "family": own.get("family"),
+    }
+    listed = dict(listed)
+    if body_html_present:
+        listed["body_html_present"] = "1"
+    return {
+        "doc_key": str(doc_key),
+        "kind": kind,
+        "revision": revision,
+        "listed": listed,
+        "record": record,
+        "fields": fields,
+    }

@@ -24,6 +24,11 @@ CONTENT_TYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 }
 EXTENSIONS = {"text-pdf": ".pdf", "scan-pdf": ".pdf", "corrupt-pdf": ".pdf", "docx": ".docx"}
+SAMPLE_CONTENT_TYPES = {
+    ".pdf": "application/pdf",
+    ".doc": "application/msword",
+    ".docx": CONTENT_TYPES["docx"],
+}
 RENDERERS: dict[str, Callable[..., bytes]] = {
     "text-pdf": render.render_text_pdf,
     "scan-pdf": render.render_scan_pdf,
@@ -42,8 +47,9 @@ class ServedFile:
 class DocumentFiles:
     """Renders each (seed, kind, revision) once per process; thread-safe, renders outside the lock."""
 
-    def __init__(self, seeds_dir: Path):
+    def __init__(self, seeds_dir: Path, samples_dir: Path | None = None):
         self.seeds_dir = seeds_dir
+        self.samples_dir = samples_dir
         self._cache: dict[tuple[str, str, int], bytes] = {}
         self._seeds: dict[str, SeedDocument] = {}
         self._lock = threading.Lock()
@@ -62,6 +68,18 @@ class DocumentFiles:
             raise ValueError(f"publication kind {kind!r} has no file")
         return ServedFile(self._bytes(seed_id, kind, revision), CONTENT_TYPES[kind])
 
+    def sample(self, path: str, revision: int) -> ServedFile:
+        """A real file as is; a re-issued PDF gets a trailing comment after %%EOF (readers ignore it)."""
+        if self.samples_dir is None:
+            raise ValueError("no samples folder configured")
+        suffix = Path(path).suffix.lower()
+        content = (self.samples_dir / path).read_bytes()
+        if revision:
+            if suffix != ".pdf":
+                raise ValueError(f"{path}: only a PDF sample can be re-issued")
+            content += f"\n%% re-issued, revision {revision}\n".encode()
+        return ServedFile(content, SAMPLE_CONTENT_TYPES.get(suffix, "application/octet-stream"))
+
     def article_html(self, seed_id: str, revision: int) -> str:
         """The document's text as an article body (HTML fragment)."""
         return self._bytes(seed_id, "html", revision).decode("utf-8")
@@ -79,8 +97,16 @@ class DocumentFiles:
     def _render(self, seed_id: str, kind: str, revision: int) -> bytes:
         content = RENDERERS[kind](self.seed(seed_id), revision=revision)
         if kind == "html":
-            return article_content(content.decode("utf-8")).encode("utf-8")
+            return (article_content(content.decode("utf-8")) + _revision_note(revision)).encode("utf-8")
         return content
+
+
+def _revision_note(revision: int) -> str:
+    """A revised HTML-only entry is an edit of the page's own text (portals note their corrections), so
+    its text, not only its bytes, changes: the archive keeps it as a new version."""
+    if revision <= 0:
+        return ""
+    return f'\n<p class="edit-note"><em>(Bài đã được biên tập lại, lần {revision}.)</em></p>'
 
 
 def article_content(markup: str) -> str:

@@ -15,11 +15,12 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from html import escape
+from pathlib import PurePosixPath
 from urllib.parse import quote
 
 from simulator.corpus import SeedDocument
 from simulator.files import EXTENSIONS
-from simulator.site import PortalSite, PublishedDocument, SeedListing
+from simulator.site import LABEL_KEYS, PortalSite, PublishedDocument, SeedListing
 
 # Non-document news the news portal's sidebar links to (another category: the scraper must ignore them).
 OTHER_NEWS = {
@@ -46,10 +47,10 @@ def with_entities(text: str) -> str:
 
 @dataclass(frozen=True)
 class DocView:
-    """One published document as the portal presents it."""
+    """One published document as the portal presents it: `printed` is its label table."""
 
     published: PublishedDocument
-    seed: SeedDocument
+    seed: SeedDocument | None
     listing: SeedListing
 
     @property
@@ -57,27 +58,52 @@ class DocView:
         return self.published.doc_key
 
     @property
-    def record(self) -> dict:
-        return self.seed.record
+    def printed(self) -> dict[str, str | None]:
+        """What the portal prints for the document (LABEL_KEYS): from the seed's own labels and its listing
+        title, or, for a real sample or a page-only entry, the labels config/simulator.yaml gives it."""
+        base: dict[str, str | None] = {}
+        if self.seed is not None:
+            rec = self.seed.record
+            kind_name = rec["doc_type_name"].capitalize()
+            base = {
+                "title": self.listing.title or f"{kind_name} số {rec['number']}",
+                "summary": self.listing.summary or f"{kind_name} {rec['subject']}",
+                "number": rec["number"],
+                "issued_date": rec["issued_date"],
+                # Party documents take effect when signed: the portal repeats the issue date.
+                "effective_date": rec["issued_date"],
+                "doc_type_label": kind_name,
+                # "TỈNH ỦY QUẢNG NGÃI" -> "Tỉnh ủy Quảng Ngãi", as portals print it
+                "issuer": rec["issuer"].title().replace(" Ủy", " ủy"),
+                "signer": rec["signer_name"],
+                "field": self.listing.field,
+            }
+        labels = self.published.labels
+        return {key: labels.get(key, base.get(key)) for key in LABEL_KEYS}
+
+    def label(self, key: str) -> str:
+        """A printed value, '' when the portal leaves it empty."""
+        return self.printed.get(key) or ""
 
     @property
     def title(self) -> str:
-        rec = self.record
-        return self.listing.title or f"{rec['doc_type_name'].capitalize()} số {rec['number']}"
+        return self.label("title")
 
     @property
     def summary(self) -> str:
-        rec = self.record
-        return self.listing.summary or f"{rec['doc_type_name'].capitalize()} {rec['subject']}"
+        return self.label("summary") or self.title
+
+    @property
+    def number(self) -> str:
+        return self.label("number")
 
     @property
     def doc_type_label(self) -> str:
-        return self.record["doc_type_name"].capitalize()
+        return self.label("doc_type_label")
 
     @property
     def issuer(self) -> str:
-        # "TỈNH ỦY QUẢNG NGÃI" -> "Tỉnh ủy Quảng Ngãi", as portals print it
-        return self.record["issuer"].title().replace(" Ủy", " ủy")
+        return self.label("issuer")
 
     @property
     def alias(self) -> str:
@@ -85,12 +111,37 @@ class DocView:
 
     @property
     def filename(self) -> str | None:
+        if self.published.kind == "sample":
+            return PurePosixPath(str(self.published.sample)).name
         ext = EXTENSIONS.get(self.published.kind)
-        return f"{slug(self.record['number'])}{ext}" if ext else None
+        return f"{slug(self.number or self.title)[:60]}{ext}" if ext else None
 
     @property
     def upload_folder(self) -> str:
         return date.fromisoformat(self.published.posted).strftime("%Y_%m")
+
+    def shows(self, presentation: str) -> bool:
+        return presentation in self.published.present
+
+    def listed_truth(self, markup: str) -> dict[str, str | None]:
+        """The label table a scraper should read (DocumentRef.listed keys, docs/design.md)."""
+        printed = self.printed
+        listed = {key: printed.get(key) for key in LISTED_TRUTH_KEYS}
+        listed["subject"] = self.summary
+        return listed
+
+
+LISTED_TRUTH_KEYS = (
+    "number",
+    "issued_date",
+    "effective_date",
+    "expiry_date",
+    "doc_type_label",
+    "issuer",
+    "signer",
+    "field",
+    "effect_status",
+)
 
 
 # --- chrome -------------------------------------------------------------------------------------------
@@ -203,7 +254,7 @@ def _pagination(site: PortalSite, current: int, pages: int) -> str:
 def _sidebar_new_laws(site: PortalSite, views: list[DocView], origin: str, size: int) -> str:
     items = "".join(
         f'<li><a href="{origin if i % 2 else ""}{detail_path(site, v)}" title="{escape(v.title)}">'
-        f'{escape(v.record["number"])}</a> <span class="text-muted">{vn_date(v.published.posted)}</span></li>'
+        f'{escape(v.number or v.title)}</a> <span class="text-muted">{vn_date(v.published.posted)}</span></li>'
         for i, v in enumerate(views[:size])
     )
     return f'<div class="panel panel-default"><div class="panel-heading">Văn bản mới</div><ul class="list-unstyled">{items}</ul></div>'
@@ -256,8 +307,8 @@ def _rows_45(site: PortalSite, rows: list[DocView], offset: int, origin: str) ->
             )
         out.append(f"""    <div class="table-rows">
         <div class="c-stt a-center">{index}</div>
-        <div class="c-code"><span class="label-name">Số hiệu văn bản:</span><a rel="dofollow" href="{url}" title="{escape(view.title)}">{escape(view.record["number"])}</a></div>
-        <div class="c-time"><span class="label-name">Ngày ban hành:</span>{vn_date(view.record["issued_date"])}&nbsp;</div>
+        <div class="c-code"><span class="label-name">Số hiệu văn bản:</span><a rel="dofollow" href="{url}" title="{escape(view.title)}">{escape(view.number)}</a></div>
+        <div class="c-time"><span class="label-name">Ngày ban hành:</span>{vn_date(view.printed["issued_date"])}&nbsp;</div>
         <div class="c-intro">
             <a rel="dofollow" href="{url}"><strong>{with_entities(view.title)}</strong></a>
             <div class="l-intro margin-top-sm">
@@ -277,11 +328,12 @@ def _rows_50(site: PortalSite, rows: list[DocView], offset: int, origin: str) ->
     body = []
     for index, view in enumerate(rows, start=offset + 1):
         url = (origin if index % 2 else "") + detail_path(site, view)
-        effective = vn_date(view.record["issued_date"]) if index % 2 else ""
+        # Some rows leave the column empty (the detail page has the date): merged from both.
+        effective = vn_date(view.printed["effective_date"]) if index % 2 else ""
         body.append(f"""<tr>
   <td class="text-center">{index}</td>
-  <td><a href="{url}">{escape(view.record["number"])}</a></td>
-  <td>{vn_date(view.record["issued_date"])}</td>
+  <td><a href="{url}">{escape(view.number)}</a></td>
+  <td>{vn_date(view.printed["issued_date"])}</td>
   <td><a href="{url}" title="{escape(view.title)}">{with_entities(view.summary)}</a></td>
   <td>{effective}</td>
 </tr>""")
@@ -297,7 +349,7 @@ def nukeviet_detail(
 ) -> str:
     url = detail_path(site, view)
     related = "".join(
-        f'<li><a href="{origin if i % 2 else ""}{detail_path(site, o)}">{escape(o.record["number"])}</a> - '
+        f'<li><a href="{origin if i % 2 else ""}{detail_path(site, o)}">{escape(o.number or o.title)}</a> - '
         f"{with_entities(o.summary)}</li>"
         for i, o in enumerate(others)
     )
@@ -316,100 +368,197 @@ def nukeviet_detail(
     )
 
 
+def _extra_file_views(view: DocView, file_url: str) -> str:
+    """What themes and editors add beside the module's own download link (simulator.site.PRESENTATIONS)."""
+    parts = []
+    if view.shows("upload-link"):
+        parts.append(
+            f'<p>Xem văn bản gốc: <a href="{file_url}" target="_blank">{escape(view.filename or "")}</a></p>'
+        )
+    if view.shows("office-viewer"):
+        parts.append(
+            f'<div class="iframe-outer"><iframe src="https://view.officeapps.live.com/op/view.aspx?src={quote(file_url, safe="")}" '
+            'width="100%" height="600" frameborder="0"></iframe></div>'
+        )
+    if view.shows("google-viewer"):
+        parts.append(
+            f'<iframe src="https://docs.google.com/viewer?url={quote(file_url, safe="")}&amp;embedded=true" '
+            'width="100%" height="600" style="border:none"></iframe>'
+        )
+    if view.shows("pdf-embed"):
+        parts.append(f'<object data="{file_url}" type="application/pdf" width="100%" height="600"></object>')
+    return "\n".join(parts)
+
+
 def _detail_45(
     site: PortalSite, view: DocView, url: str, origin: str, body_html: str | None, related: str
 ) -> str:
-    rec = view.record
+    """module-laws 4.5 themes/default/modules/laws/detail.tpl:
+    <h3 class="lawh3">{DATA.title}</h3> <p>{DATA.introtext}</p> <table class="table table-striped ..."> rows
+    <tr class="hoatim"><td class="text-right">{LANG.code}</td><td>{DATA.code}</td></tr> (publtime, startvalid,
+    exptime, cat, area, subject, signer; the optional ones only when set); then, when the entry has text,
+    <h3 class="lawh3">{LANG.bodytext}</h3><p class="m-bottom">{DATA.bodytext}</p>; then the files
+    <h3 class="lawh3"><em class="fa fa-download">&nbsp;</em>{LANG.files}</h3><div class="list-group
+    laws-download-file"> ... <a href="{FILE.url}" title="{FILE.titledown}{FILE.title}">{FILE.titledown}:
+    <strong>{FILE.title}</strong></a> with the quick view <div class="collapse" id="pdf{FILE.key}"
+    data-src="{FILE.urlpdf}" data-toggle="collapsepdf">; then <h3 class="subtitle">{LANG.other_cat} ...</h3>."""
+    printed = view.printed
     # The issuer is written in decomposed Unicode, as some editors paste it.
     issuer = unicodedata.normalize("NFD", view.issuer)
-    files = '<p class="text-center m-bottom">Văn bản chưa có file đính kèm</p>'
+    rows = [("Số hiệu văn bản", escape(view.number))]
+    for label, key in (
+        ("Ngày ban hành", "issued_date"),
+        ("Ngày bắt đầu hiệu lực&nbsp;", "effective_date"),
+        ("Ngày hết hiệu lực", "expiry_date"),
+    ):
+        if printed[key]:
+            rows.append((label, vn_date(printed[key])))
+    rows.append(
+        (
+            "Thể loại",
+            f'<a href="/{site.section}/{slug(view.doc_type_label)}/" title="{escape(view.doc_type_label)}">{escape(view.doc_type_label)}</a>',
+        )
+    )
+    rows.append(
+        (
+            "Lĩnh vực",
+            f'<a href="{origin}/{site.section}/area/{slug(view.label("field") or "khac")}/">{escape(view.label("field"))}</a><br />',
+        )
+    )
+    rows.append(("Cơ quan ban hành", issuer))
+    rows.append(("Người ký", escape(view.label("signer"))))
+    if printed["effect_status"]:
+        rows.append(("Tình trạng hiệu lực", escape(view.label("effect_status"))))
+    width = ' style="width:200px"'
+    table = "\n".join(
+        f'            <tr class="hoatim"><td{width if i == 0 else ""} class="text-right">{label}</td><td>{value}</td></tr>'
+        for i, (label, value) in enumerate(rows)
+    )
+    body = f'<h3 class="lawh3">Nội dung</h3>\n<p class="m-bottom">{body_html}</p>' if body_html else ""
+    files = ""
     if view.filename:
+        file_url = f"{origin}{upload_path(site, view)}"
         viewer = ""
         if view.filename.endswith(".pdf"):
             viewer = (
-                f'<div class="collapse" id="pdf0" data-src="{url}?pdf=1&amp;id=0" data-toggle="collapsepdf">'
-                '<div class="well"><iframe frameborder="0" height="600" src="" width="100%"></iframe></div></div>'
+                f'<div class="clearfix"></div><div class="collapse" id="pdf0" data-src="{url}?pdf=1&amp;id=0" data-toggle="collapsepdf">'
+                '<div style="height:10px"></div><div class="well"><iframe frameborder="0" height="600" scrolling="yes" src="" width="100%"></iframe></div></div>'
             )
-        files = f"""<div class="list-group laws-download-file">
+        quick = (
+            '<span class="badge"><a role="button" data-toggle="collapse" href="#pdf0" aria-expanded="false" aria-controls="pdf0">'
+            '<i class="fa fa-file-pdf-o" data-toggle="tooltip" data-title="Xem trước tập tin"></i></a></span>'
+            if viewer
+            else ""
+        )
+        files = f"""<h3 class="lawh3"><em class="fa fa-download">&nbsp;</em>File đính kèm</h3>
+<div class="list-group laws-download-file">
     <div class="list-group-item">
-        <span class="badge"><a rel="dofollow" role="button" data-toggle="collapse" href="#pdf0"><i class="fa fa-file-pdf-o" data-title="Xem trước tập tin"></i></a></span>
-        <a rel="dofollow" href="{url}?download=1&amp;id=0" title="Tải tập tin{escape(view.filename)}">Tải tập tin: <strong>{escape(view.filename)}</strong></a>
-        <div class="clearfix"></div>
+        {quick}<a href="{url}?download=1&amp;id=0" title="Tải tập tin {escape(view.filename)}">Tải tập tin : <strong>{escape(view.filename)}</strong></a>
         {viewer}
     </div>
-</div>"""
-    signer = escape(rec["signer_name"]) if rec["signer_name"] else ""
-    return f"""<h1 class="lawh3">{escape(view.title)}</h1>
+</div>
+{_extra_file_views(view, file_url)}"""
+    elif printed["external_url"]:
+        # The row stores an external link: FILE.url is that link, FILE.title "Nhấn vào link để tải file".
+        files = f"""<h3 class="lawh3"><em class="fa fa-download">&nbsp;</em>File đính kèm</h3>
+<div class="list-group laws-download-file"><div class="list-group-item">
+        <a href="{escape(view.label("external_url"))}" title="Tải tập tin Nhấn vào link để tải file">Tải tập tin : <strong>Nhấn vào link để tải file</strong></a>
+</div></div>"""
+    return f"""<h3 class="lawh3">{escape(view.title)}</h3>
 <p>{with_entities(view.summary)}</p>
 <div class="table-responsive">
     <table class="table table-striped table-bordered table-hover">
         <tbody>
-            <tr class="hoatim"><td style="width:160px" class="text-right">Số hiệu văn bản</td><td>{escape(rec["number"])}</td></tr>
-            <tr class="hoatim"><td class="text-right">Ngày ban hành</td><td>{vn_date(rec["issued_date"])}</td></tr>
-            <tr class="hoatim"><td class="text-right">Ngày bắt đầu hiệu lực&nbsp;</td><td>{vn_date(rec["issued_date"])}</td></tr>
-            <tr class="hoatim"><td class="text-right">Thể loại</td><td><a rel="dofollow" href="/{site.section}/{slug(view.doc_type_label)}/" title="{view.doc_type_label}">{view.doc_type_label}</a></td></tr>
-            <tr class="hoatim"><td class="text-right">Lĩnh vực</td><td><a rel="dofollow" href="{origin}/{site.section}/area/{slug(view.listing.field or "khac")}/">{escape(view.listing.field or "")}</a><br /></td></tr>
-            <tr class="hoatim"><td class="text-right">Cơ quan ban hành</td><td>{issuer}</td></tr>
-            <tr class="hoatim"><td class="text-right">Người ký</td><td>{signer}</td></tr>
+{table}
         </tbody>
     </table>
 </div>
-<h2 class="lawh3">Nội dung</h2>
-<div class="m-bottom">{body_html or "<p>&nbsp;</p>"}</div>
-<div id="comment"></div>
-<h2 class="lawh3"><em class="fa fa-download">&nbsp;</em>File đính kèm</h2>
+{body}
 {files}
-<h2 class="subtitle">Các văn bản cùng thể loại <a rel="dofollow" href="/{site.section}/{slug(view.doc_type_label)}/">"{view.doc_type_label}"</a></h2>
+<div id="comment"></div>
+<h3 class="subtitle">Các văn bản cùng thể loại <a href="/{site.section}/{slug(view.doc_type_label)}/" title="{escape(view.doc_type_label)}">"{escape(view.doc_type_label)}"</a></h3>
 <ul class="related">{related}</ul>"""
 
 
 def _detail_50(
     site: PortalSite, view: DocView, url: str, origin: str, body_html: str | None, related: str
 ) -> str:
-    rec = view.record
+    """module-laws 5.0 themes/default/modules/laws/detail.tpl: <div class="law-detail"> <h1>{DATA.title}</h1>,
+    tabs; #doc-basic: <p>{DATA.introtext}</p><table class="table table-properties"> of
+    <td class="col-header fw-bold">{COL.label}</td><td>{COL.value}</td>, two properties a row (a lone one
+    colspan="3"); #doc-body: <div class="bodytext">{DATA.bodytext}</div> when the entry has text, else per
+    file <iframe src="https://view.officeapps.live.com/op/embed.aspx?src={FILE.url_encode}"> (Office files)
+    or <iframe src="{FILE.urlpdf}"> (PDF); #doc-files: <a rel="nofollow" href="{FILE.url}"
+    title="{FILE.titledown}{FILE.title}">{FILE.titledown}: <strong>{FILE.title}</strong></a> and the quick
+    view <div class="collapse" id="quickview-{FILE.key}" data-pdf="{FILE.urlpdf}" data-url="{FILE.url}"
+    data-type="{FILE.file_type}" data-toggle="collapsepdf">."""
+    printed = view.printed
     file_url = f"{origin}{upload_path(site, view)}" if view.filename else ""
+    properties = [
+        ("Số hiệu", escape(view.number)),
+        (
+            "Loại văn bản",
+            f'<a href="/{site.section}/{slug(view.doc_type_label)}/">{escape(view.doc_type_label)}</a>',
+        ),
+        ("Ngày ban hành", vn_date(printed["issued_date"])),
+        ("Ngày hiệu lực", vn_date(printed["effective_date"])),
+        (
+            "Cơ quan ban hành",
+            f'<a href="/{site.section}/organ/{slug(view.issuer)}/">{escape(view.issuer)}</a>',
+        ),
+        ("Người ký", escape(view.label("signer"))),
+    ]
+    if printed["expiry_date"]:
+        properties.append(("Ngày hết hiệu lực", vn_date(printed["expiry_date"])))
+    if printed["effect_status"]:
+        properties.append(("Tình trạng hiệu lực", escape(view.label("effect_status"))))
+    properties.append(("Lĩnh vực", escape(view.label("field"))))
+    rows = []
+    for i in range(0, len(properties), 2):
+        pair = properties[i : i + 2]
+        span = ' colspan="3"' if len(pair) == 1 else ""
+        cells = "".join(
+            f'<td class="col-header fw-bold">{label}</td><td{span}>{value}</td>' for label, value in pair
+        )
+        rows.append(f"        <tr>{cells}</tr>")
     fileview = files = ""
     if view.filename:
-        if view.filename.endswith(".pdf"):
-            frame = f'<iframe src="{url}?pdf=1&amp;id=0" frameborder="0" allowfullscreen></iframe>'
-        else:
-            frame = (
-                f'<iframe src="https://view.officeapps.live.com/op/embed.aspx?src={quote(file_url, safe="")}" '
-                'frameborder="0" allowfullscreen></iframe>'
-            )
-        fileview = f"""<p class="text-break-hard margin-bottom"><i class="fa fa-file-o"></i> <strong>{escape(view.filename)}</strong>:</p>
+        ext = view.filename.rsplit(".", 1)[-1]
+        if not body_html:
+            if ext == "pdf":
+                frame = f'<iframe src="{url}?pdf=1&amp;id=0" frameborder="0" allowfullscreen></iframe>'
+            else:
+                frame = (
+                    f'<iframe src="https://view.officeapps.live.com/op/embed.aspx?src={quote(file_url, safe="")}" '
+                    'frameborder="0" allowfullscreen></iframe>'
+                )
+            fileview = f"""<p class="text-break-hard margin-bottom"><i class="fa fa-file-o"></i> <strong>{escape(view.filename)}</strong>:</p>
 <div class="form-group"><div class="iframe-outer">{frame}</div></div>"""
         files = f"""<div role="tabpanel" class="tab-pane" id="doc-files"><div class="panel-body">
-  <div class="h2 fw-bold margin-bottom-lg"><i class="fa fa-download"></i> Tải về</div>
+  <div class="h2 fw-bold margin-bottom-lg"><i class="fa fa-download"></i> Tải tập tin</div>
   <div class="list-group laws-download-file mb-0"><div class="list-group-item">
     <div class="download-item">
       <div class="iicon"><i class="fa fa-file-o"></i></div>
-      <div class="iname"><a rel="nofollow" href="{url}?download=1&amp;id=0" title="Tải tập tin{escape(view.filename)}">Tải tập tin: <strong>{escape(view.filename)}</strong></a></div>
+      <div class="iname"><a rel="nofollow" href="{url}?download=1&amp;id=0" title="Tải tập tin {escape(view.filename)}">Tải tập tin : <strong>{escape(view.filename)}</strong></a></div>
       <div class="iview"><a rel="nofollow" role="button" data-toggle="collapse" href="#quickview-0"><span class="fa-stack" data-title="Xem trước tập tin"><i class="fa fa-eye fa-stack-1x"></i></span></a></div>
     </div>
     <div class="clearfix"></div>
-    <div class="collapse" id="quickview-0" data-pdf="{url}?pdf=1&amp;id=0" data-url="{file_url}" data-type="{view.filename.rsplit(".", 1)[-1]}" data-toggle="collapsepdf"><div class="quickview-holder">&nbsp;</div></div>
+    <div class="collapse" id="quickview-0" data-pdf="{url}?pdf=1&amp;id=0" data-url="{file_url}" data-type="{"pdf" if ext == "pdf" else "word"}" data-toggle="collapsepdf"><div class="quickview-holder">&nbsp;</div></div>
   </div></div>
+  {_extra_file_views(view, file_url)}
 </div></div>"""
-    signer = escape(rec["signer_name"]) if rec["signer_name"] else ""
-    return f"""<div class="law-detail">
+    return f"""<div class="law-detail enable-responsive">
   <h1 class="margin-bottom-lg">{escape(view.title)}</h1>
   <ul class="nav nav-tabs" role="tablist">
     <li role="presentation" class="active"><a href="#doc-basic" role="tab" data-toggle="tab">Thuộc tính</a></li>
     <li role="presentation"><a href="#doc-body" role="tab" data-toggle="tab">Nội dung</a></li>
-    <li role="presentation"><a href="#doc-files" role="tab" data-toggle="tab">Tải về</a></li>
+    {'<li role="presentation"><a href="#doc-files" role="tab" data-toggle="tab">Tải về</a></li>' if files else ""}
   </ul>
   <div class="tab-content tab-content-main">
     <div role="tabpanel" class="tab-pane active" id="doc-basic"><div class="panel-body">
       <p>{with_entities(view.summary)}</p>
       <table class="table table-properties table-bordered mb-0"><tbody>
-        <tr><td class="col-header fw-bold">Số hiệu</td><td>{escape(rec["number"])}</td>
-            <td class="col-header fw-bold">Loại văn bản</td><td><a href="/{site.section}/{slug(view.doc_type_label)}/">{view.doc_type_label}</a></td></tr>
-        <tr><td class="col-header fw-bold">Ngày ban hành</td><td>{vn_date(rec["issued_date"])}</td>
-            <td class="col-header fw-bold">Ngày hiệu lực</td><td></td></tr>
-        <tr><td class="col-header fw-bold">Cơ quan ban hành</td><td><a href="/{site.section}/organ/{slug(view.issuer)}/">{escape(view.issuer)}</a></td>
-            <td class="col-header fw-bold">Người ký</td><td>{signer}</td></tr>
-        <tr><td class="col-header fw-bold">Lĩnh vực</td><td colspan="3">{escape(view.listing.field or "")}</td></tr>
+{chr(10).join(rows)}
       </tbody></table>
     </div></div>
     <div role="tabpanel" class="tab-pane" id="doc-body"><div class="panel-body">
@@ -419,10 +568,27 @@ def _detail_50(
     {files}
   </div>
 </div>
+<div id="comment"></div>
 <div class="law-detail-other">
-  <h3 class="margin-bottom"><i class="fa fa-file-text-o"></i> Văn bản cùng thể loại <a href="/{site.section}/{slug(view.doc_type_label)}/">"{view.doc_type_label}"</a></h3>
+  <h2 class="margin-bottom"><i class="fa fa-file-text-o" aria-hidden="true"></i> Các văn bản cùng thể loại <a href="/{site.section}/{slug(view.doc_type_label)}/" title="{escape(view.doc_type_label)}">"{escape(view.doc_type_label)}"</a></h2>
   <ul class="list-unstyled">{related}</ul>
 </div>"""
+
+
+def nukeviet_pdf_viewer(download_url: str) -> str:
+    """`?pdf=1&id=k`: module-laws funcs/detail.php answers nv_theme_viewpdf($file_url), NukeViet's bundled
+    pdf.js viewer page (assets/js/pdf.js/viewer.tpl, PDF_URL = the `?download=1&id=k` URL), not the file."""
+    return f"""<!DOCTYPE html>
+<html dir="ltr" mozdisallowselectionprint>
+<head><meta charset="utf-8"><title>PDF.js viewer</title>
+<link rel="stylesheet" href="/assets/js/pdf.js/viewer.css">
+<script src="/assets/js/pdf.js/pdf.js"></script>
+<script>var DEFAULT_URL = '{download_url}';</script>
+<script src="/assets/js/pdf.js/viewer.js"></script>
+</head>
+<body tabindex="1"><div id="outerContainer"><div id="mainContainer"><div id="viewerContainer"><div id="viewer" class="pdfViewer"></div></div></div></div></body>
+</html>
+"""
 
 
 # --- news-style CMS ---------------------------------------------------------------------------------------
@@ -506,12 +672,15 @@ def news_listing(
 def news_article(
     site: PortalSite, view: DocView, others: list[DocView], origin: str, body_html: str | None
 ) -> str:
-    rec = view.record
     if view.filename:
         link_text = escape(view.filename) if view.key % 2 else "Tải về toàn văn"
         href = (origin if view.key % 2 == 0 else "") + news_file_path(view)
-        body_html = f"""<p>Ngày {vn_date(rec["issued_date"])}, {escape(view.issuer)} ban hành {escape(view.title)}.</p>
+        viewer = ""
+        if view.shows("google-viewer") or view.shows("pdf-embed") or view.shows("office-viewer"):
+            viewer = _extra_file_views(view, origin + news_file_path(view))
+        body_html = f"""<p>Ngày {vn_date(view.printed["issued_date"])}, {escape(view.issuer)} ban hành {escape(view.title)}.</p>
 <p>{with_entities(view.summary)}.</p>
+{viewer}
 <p><strong>Tải văn bản:</strong> <a href="{href}" target="_blank">{link_text}</a></p>"""
     related = "".join(f'<li><a href="{article_path(site, o)}">{escape(o.title)}</a></li>' for o in others[:3])
     main = f"""<div class="detail-news">

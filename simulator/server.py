@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import json
 import logging
 import re
 import sys
@@ -28,6 +29,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, quote, urlsplit
 
 from simulator import pages
+from simulator.corpus import document_truth, sample_record
 from simulator.files import CONTENT_TYPES, DocumentFiles
 from simulator.pages import DocView
 from simulator.site import (
@@ -88,18 +90,52 @@ class SimulatorApp:
     def views(self, portal_id: str) -> list[DocView]:
         config = self.state.config
         return [
-            DocView(doc, self.files.seed(doc.seed), config.seeds.get(doc.seed, SeedListing()))
+            DocView(
+                doc,
+                self.files.seed(doc.seed) if doc.seed else None,
+                config.seeds.get(doc.seed, SeedListing()) if doc.seed else SeedListing(),
+            )
             for doc in self.state.documents(portal_id)
         ]
 
     def body_html(self, view: DocView) -> str | None:
-        if view.published.kind == "html":
-            return self.files.article_html(view.published.seed, view.published.revision)
+        """The document's text on the page: an HTML-only entry, or a file entry that shows its text too."""
+        doc = view.published
+        if doc.seed and (doc.kind == "html" or view.shows("body-text")):
+            return self.files.article_html(doc.seed, doc.revision)
         return None
+
+    def truth(self, portal_id: str) -> list[dict]:
+        """What each served document is: the label table the portal prints and the document's own fields
+        (simulator.corpus.document_truth), to measure discovered and loaded records against."""
+        site = self.state.config.portal(portal_id)
+        out = []
+        for view in self.views(portal_id):
+            doc = view.published
+            listed = view.listed_truth(site.markup)
+            if site.markup == "news-article":  # a news portal prints a title and a posting date only
+                listed = {"subject": view.title, "published_date": doc.posted}
+            out.append(
+                document_truth(
+                    doc_key=doc.doc_key,
+                    kind=doc.kind,
+                    revision=doc.revision,
+                    listed=listed,
+                    seed=view.seed,
+                    sample_fields=sample_record(self.state.config.samples_dir, doc.sample)
+                    if doc.sample
+                    else None,
+                    body_html_present=site.markup != "news-article" and self.body_html(view) is not None,
+                )
+            )
+        return out
 
     def file_response(self, view: DocView, disposition: str) -> Response:
         doc = view.published
-        served = self.files.file(doc.seed, doc.kind, doc.revision)
+        if doc.kind == "sample":
+            served = self.files.sample(str(doc.sample), doc.revision)
+        else:
+            served = self.files.file(str(doc.seed), doc.kind, doc.revision)
         name = view.filename or "document"
         return Response(
             HTTPStatus.OK,
@@ -143,9 +179,14 @@ class SimulatorApp:
             if "download" in query or "pdf" in query:
                 if view.filename is None or query.get("id", ["0"])[0] != "0":
                     return not_found("Tập tin không tồn tại")
-                if "pdf" in query and "download" not in query and not view.filename.endswith(".pdf"):
-                    return not_found("Không xem trước được tập tin này")
-                return self.file_response(view, "attachment" if "download" in query else "inline")
+                if "download" in query and view.shows("broken-download"):
+                    # funcs/detail.php: the stored path is missing -> nv_redirect_location($base_url, true)
+                    return Response(HTTPStatus.MOVED_PERMANENTLY, headers={"Location": origin + path})
+                if "download" not in query:
+                    if not view.filename.endswith(".pdf"):
+                        return not_found("Không xem trước được tập tin này")
+                    return html_response(pages.nukeviet_pdf_viewer(f"{origin}{path}?download=1&id=0"))
+                return self.file_response(view, "attachment")
             others = [v for v in views if v.key != view.key][: config.sidebar_size]
             return html_response(pages.nukeviet_detail(site, view, others, origin, self.body_html(view)))
         if path.startswith(f"/uploads/{site.section}/"):
@@ -283,7 +324,7 @@ def start_simulator(
 ) -> RunningSimulator:
     """Serve every configured portal on its own port (a free one unless `ports` names it)."""
     state = SiteState(state_dir or DEFAULT_STATE_DIR, config or load_config())
-    app = SimulatorApp(state, DocumentFiles(state.config.seeds_dir))
+    app = SimulatorApp(state, DocumentFiles(state.config.seeds_dir, state.config.samples_dir))
     ports = dict(ports or {})
     unknown = set(ports) - set(state.config.portals)
     if unknown:
@@ -356,6 +397,11 @@ def build_parser() -> argparse.ArgumentParser:
     actions.add_argument("--change", nargs=2, metavar=("PORTAL", "DOC_KEY"), help="publish a new revision")
     actions.add_argument("--reset", action="store_true", help="back to what the config publishes")
     actions.add_argument("--list", action="store_true", help="print what each portal publishes")
+    actions.add_argument(
+        "--truth",
+        metavar="PORTAL",
+        help="print, as JSON lines, what each document of PORTAL is (label table and own fields)",
+    )
     return parser
 
 
@@ -364,15 +410,20 @@ def _print_state(state: SiteState) -> None:
         print(portal_id)
         for doc in state.documents(portal_id):
             twice = "  (listed twice)" if doc.listed_twice else ""
-            print(
-                f"  {doc.doc_key:>6}  {doc.seed}  {doc.kind:12} rev {doc.revision} posted {doc.posted}{twice}"
-            )
+            line = f"  {doc.doc_key:>6}  {doc.source}  {doc.kind:12} rev {doc.revision} posted {doc.posted}"
+            print(line + twice)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         config = load_config(args.config)
+        if args.truth:
+            state = SiteState(args.state_dir, config)
+            app = SimulatorApp(state, DocumentFiles(config.seeds_dir, config.samples_dir))
+            for entry in app.truth(args.truth):
+                print(json.dumps(entry, ensure_ascii=False))
+            return 0
         if args.add or args.change or args.reset or args.list:
             state = SiteState(args.state_dir, config)
             if args.add:

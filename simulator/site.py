@@ -25,10 +25,39 @@ DEFAULT_STATE_DIR = PROJECT_ROOT / "var" / "simulator"
 STATE_FILE = "state.json"
 STATE_FORMAT = 1
 
-# How a document is published. File kinds are attached to a listing/article; "html" is text on the page only.
-FILE_KINDS = ("text-pdf", "scan-pdf", "docx", "corrupt-pdf")
-KINDS = (*FILE_KINDS, "html")
+# How a document is published. File kinds are attached to a listing/article: rendered from a seed, or
+# "sample", a real file of tests/fixtures/samples served as is. "html" is the seed's text on the page only;
+# "page" is the portal's label table and trích yếu only (the text lives on another site, e.g. a court
+# precedent on anle.toaan.gov.vn).
+SEED_FILE_KINDS = ("text-pdf", "scan-pdf", "docx", "corrupt-pdf")
+FILE_KINDS = (*SEED_FILE_KINDS, "sample")
+KINDS = (*FILE_KINDS, "html", "page")
+SEED_KINDS = (*SEED_FILE_KINDS, "html")
 MARKUPS = ("nukeviet-4.5", "nukeviet-5.0", "news-article")
+# How a detail page shows a document's file, beyond its download link (see simulator/pages.py):
+#   upload-link      the upload URL linked too (the same file listed twice, as editors paste it)
+#   broken-download  the download handler redirects to the detail page (module-laws funcs/detail.php does
+#                    so when the stored path is missing), so only the upload URL serves the file
+#   office-viewer    an Office Online viewer iframe (src = the encoded upload URL)
+#   google-viewer    a Google Docs viewer iframe (url = the encoded upload URL)
+#   pdf-embed        the PDF embedded with <object data=...> in the page body
+#   body-text        the seed's text on the page as well as the file
+PRESENTATIONS = ("upload-link", "broken-download", "office-viewer", "google-viewer", "pdf-embed", "body-text")
+# What a portal's label table may print for a document (keys of DocumentRef.listed, docs/design.md).
+LABEL_KEYS = (
+    "title",
+    "summary",
+    "number",
+    "issued_date",
+    "effective_date",
+    "expiry_date",
+    "doc_type_label",
+    "issuer",
+    "signer",
+    "field",
+    "effect_status",
+    "external_url",
+)
 
 
 class SimulatorConfigError(ValueError):
@@ -41,10 +70,13 @@ class SiteStateError(ValueError):
 
 @dataclass(frozen=True)
 class PlannedDocument:
-    seed: str
+    seed: str | None
     kind: str
     posted: str | None = None
     listed_twice: bool = False
+    sample: str | None = None  # path under samples_dir, for kind "sample"
+    labels: dict[str, str | None] = field(default_factory=dict)  # what the portal prints (LABEL_KEYS)
+    present: tuple[str, ...] = ()  # PRESENTATIONS
 
 
 @dataclass(frozen=True)
@@ -78,6 +110,7 @@ class SimulatorConfig:
     seeds_dir: Path
     portals: dict[str, PortalSite]
     seeds: dict[str, SeedListing] = field(default_factory=dict)
+    samples_dir: Path = PROJECT_ROOT / "tests" / "fixtures" / "samples"
 
     def portal(self, portal_id: str) -> PortalSite:
         try:
@@ -114,7 +147,9 @@ def load_config(path: str | os.PathLike[str] | None = None) -> SimulatorConfig:
     except (OSError, yaml.YAMLError) as exc:
         raise SimulatorConfigError(f"cannot read simulator config {path}: {exc}") from exc
     seeds_dir = Path(raw.get("seeds_dir", "tests/fixtures/seeds"))
+    samples_dir = Path(raw.get("samples_dir", "tests/fixtures/samples"))
     config = SimulatorConfig(
+        samples_dir=samples_dir if samples_dir.is_absolute() else PROJECT_ROOT / samples_dir,
         page_size=_positive_int(raw.get("page_size", 2), f"{path}: page_size"),
         sidebar_size=_positive_int(raw.get("sidebar_size", 4), f"{path}: sidebar_size"),
         seeds_dir=seeds_dir if seeds_dir.is_absolute() else PROJECT_ROOT / seeds_dir,
@@ -133,20 +168,7 @@ def load_config(path: str | os.PathLike[str] | None = None) -> SimulatorConfig:
             raise SimulatorConfigError(f"{where}: markup {markup!r} is not one of {', '.join(MARKUPS)}")
         documents = []
         for doc in entry.get("documents") or []:
-            if doc.get("kind") not in KINDS:
-                raise SimulatorConfigError(
-                    f"{where}: kind {doc.get('kind')!r} is not one of {', '.join(KINDS)}"
-                )
-            config.check_seed(str(doc.get("seed")))
-            posted = doc.get("posted")
-            documents.append(
-                PlannedDocument(
-                    seed=str(doc["seed"]),
-                    kind=doc["kind"],
-                    posted=posted.isoformat() if isinstance(posted, date) else posted,
-                    listed_twice=bool(doc.get("listed_twice", False)),
-                )
-            )
+            documents.append(_planned(config, doc, where))
         config.portals[portal_id] = PortalSite(
             id=portal_id,
             name=str(entry.get("name") or portal_id),
@@ -161,21 +183,64 @@ def load_config(path: str | os.PathLike[str] | None = None) -> SimulatorConfig:
     return config
 
 
+def _planned(config: SimulatorConfig, doc: dict, where: str) -> PlannedDocument:
+    kind = doc.get("kind")
+    if kind not in KINDS:
+        raise SimulatorConfigError(f"{where}: kind {kind!r} is not one of {', '.join(KINDS)}")
+    labels = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in (doc.get("labels") or {}).items()}
+    unknown = set(labels) - set(LABEL_KEYS)
+    present = tuple(doc.get("present") or ())
+    strange = sorted(set(present) - set(PRESENTATIONS))
+    if unknown or strange:
+        raise SimulatorConfigError(f"{where}: unknown labels {sorted(unknown)} or presentations {strange}")
+    seed = doc.get("seed")
+    if kind in SEED_KINDS:
+        config.check_seed(str(seed))
+    elif not labels.get("title") or not labels.get("doc_type_label"):
+        raise SimulatorConfigError(f"{where}: a {kind} document needs labels: a title and a doc_type_label")
+    sample = doc.get("sample")
+    if kind == "sample" and not (sample and (config.samples_dir / sample).is_file()):
+        raise SimulatorConfigError(f"{where}: sample {sample!r} is not a file in {config.samples_dir}")
+    posted = doc.get("posted")
+    if kind not in SEED_KINDS and posted is None:
+        raise SimulatorConfigError(f"{where}: a {kind} document needs a posted date")
+    return PlannedDocument(
+        seed=str(seed) if seed else None,
+        kind=kind,
+        posted=posted.isoformat() if isinstance(posted, date) else posted,
+        listed_twice=bool(doc.get("listed_twice", False)),
+        sample=sample,
+        labels=labels,
+        present=present,
+    )
+
+
 # --- state ----------------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class PublishedDocument:
     doc_key: int
-    seed: str
+    seed: str | None
     kind: str
     revision: int
     posted: str  # ISO date the portal shows as the posting date
     listed_twice: bool = False
+    sample: str | None = None
+    labels: dict = field(default_factory=dict)
+    present: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:  # state.json stores the tuple as a list
+        object.__setattr__(self, "present", tuple(self.present))
 
     @property
     def has_file(self) -> bool:
         return self.kind in FILE_KINDS
+
+    @property
+    def source(self) -> str:
+        """What the content comes from: the seed id or the sample path."""
+        return self.sample or self.seed or f"page-{self.doc_key}"
 
 
 class SiteState:
@@ -262,6 +327,9 @@ class SiteState:
                             revision=0,
                             posted=planned.posted or self._default_posted(planned.seed),
                             listed_twice=planned.listed_twice,
+                            sample=planned.sample,
+                            labels=dict(planned.labels),
+                            present=planned.present,
                         )
                     )
                 portals[site.id] = {"next_key": site.first_doc_key + len(docs), "documents": docs}
@@ -272,8 +340,8 @@ class SiteState:
         """Publish a seed on a portal; it gets the next doc_key and tops the listing. Returns the doc_key."""
         self.config.portal(portal_id)
         self.config.check_seed(seed_id)
-        if kind not in KINDS:
-            raise SiteStateError(f"publication kind {kind!r} is not one of {', '.join(KINDS)}")
+        if kind not in SEED_KINDS:
+            raise SiteStateError(f"publication kind {kind!r} is not one of {', '.join(SEED_KINDS)}")
         with self._lock:
             self.refresh()
             portal = self._portals.setdefault(
@@ -292,7 +360,11 @@ class SiteState:
     def change_document(self, portal_id: str, doc_key: int | str) -> int:
         """Publish a new revision of a document's file (new bytes, SAME URL). Returns the new revision."""
         key = _as_key(doc_key)
-        self.document(portal_id, key)
+        doc = self.document(portal_id, key)
+        if doc.kind == "sample" and not str(doc.sample).lower().endswith(".pdf"):
+            raise SiteStateError(
+                f"{portal_id} {key}: a real {doc.sample} cannot be re-issued with new bytes (only PDFs can)"
+            )
         with self._lock:
             self.refresh()
             docs = self._portals[portal_id]["documents"]

@@ -231,7 +231,10 @@ class NukeVietLawsAdapter(ListingAdapter):
                 for key, value_cell in _label_pairs(_cells(row)):
                     if not key.startswith("_"):
                         set_field(listed, key, element_text(value_cell), page_url)
-        heading = (table.find_previous("h1") if table is not None else None) or _last(soup.find_all("h1"))
+        # 5.0 and most themes: <h1>; 4.5 detail.tpl: <h3 class="lawh3">{DATA.title}</h3> before the table.
+        heading = (
+            (table.find_previous("h1") or table.find_previous(["h2", "h3"])) if table is not None else None
+        ) or _last(soup.find_all("h1"))
         title = element_text(heading)
         if title is None and table is None:
             raise AdapterError(

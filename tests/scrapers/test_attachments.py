@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (recorded markup is kept one element a line, as the templates are)
 """Every way a detail page gives a file becomes one Attachment per file, fetched once.
 
 Markup follows nukeviet/module-laws themes/default/modules/laws/detail.tpl (4.5: `list-group laws-download-file`

@@ -61,14 +61,38 @@ def test_discover_yields_exactly_the_published_documents(simulator, portals, por
         date_key = "published_date" if portal.cms == "news-article" else "issued_date"
         assert ref.listed[date_key]
         if doc.has_file:
-            assert len(ref.attachments) == 1
-            assert ref.attachments[0].url.startswith(portal.base_url + "/")
-            assert ref.attachments[0].filename.endswith((".pdf", ".docx"))
+            # one file, however many ways the page links it (download, upload path, viewers): fetched once
+            (attachment,) = ref.attachments
+            assert attachment.url.startswith(portal.base_url + "/")
+            assert attachment.filename.endswith((".pdf", ".docx", ".doc"))
+            assert all(u.startswith(portal.base_url + "/") for u in attachment.alternates)
         else:
-            assert ref.attachments == ()
+            assert ref.attachments == ()  # a court precedent's link to the court's site is off-host
     # Every listing page was read once and nothing past the last page was requested.
     listing_pages = [u for u in fetcher.urls if u not in {r.detail_url for r in refs}]
     assert len(listing_pages) == len(set(listing_pages)) >= 2
+
+
+@pytest.mark.parametrize("portal_id", ["sim-quangngai-tu", "sim-thanhhoa-camthuy-hu"])
+def test_label_table_matches_what_the_portal_prints(simulator, portals, portal_id):
+    """4.5 and 5.0 markup: every label of the detail table, under its stable key, as the simulator's truth
+    says the portal prints it (dates ISO; body_html_present only where the page carries the text)."""
+    from simulator.files import DocumentFiles
+    from simulator.server import SimulatorApp
+
+    config = simulator.state.config
+    truth = SimulatorApp(simulator.state, DocumentFiles(config.seeds_dir, config.samples_dir)).truth(
+        portal_id
+    )
+    refs = {r.doc_key: r for r in discover(portals[portal_id])}
+    assert {t["doc_key"] for t in truth} == set(refs)
+    kinds = set()
+    for entry in truth:
+        listed = refs[entry["doc_key"]].listed
+        assert {k: listed.get(k) for k in entry["listed"]} == entry["listed"], entry["doc_key"]
+        assert ("body_html_present" in listed) == ("body_html_present" in entry["listed"])
+        kinds.add(entry["kind"])
+    assert {"html", "sample"} <= kinds
 
 
 def test_nukeviet_fields_come_from_the_seed_labels(portals):

@@ -48,10 +48,10 @@ def test_nukeviet_45_listing_detail_and_download(sim):
     assert int(page1.headers["Content-Length"]) == len(page1.content)
     assert "flex-table-laws" in page1.text and "Số hiệu văn bản" in page1.text
     assert "/van-ban/page-2/" in page1.text
-    # Three documents, one listed twice, two rows a page: two pages and no third.
-    assert get(base + "/van-ban/page-2/").status_code == 200
-    assert "/van-ban/page-3/" not in get(base + "/van-ban/page-2/").text
-    assert get(base + "/van-ban/page-3/").status_code == 404
+    # Six documents, one listed twice, two rows a page: four pages and no fifth.
+    assert get(base + "/van-ban/page-4/").status_code == 200
+    assert "/van-ban/page-5/" not in get(base + "/van-ban/page-4/").text
+    assert get(base + "/van-ban/page-5/").status_code == 404
 
     detail = next(p for p in detail_links(sim, "sim-quangngai-tu", "/van-ban/") if p.endswith("-103.html"))
     page = get(base + detail)
@@ -78,16 +78,14 @@ def test_nukeviet_50_markup_and_quick_view(sim):
     base = sim.base_urls["sim-thanhhoa-camthuy-hu"]
     listing = get(base + "/van-ban/").text
     assert "<th>Số hiệu</th>" in listing and "flex-table-laws" not in listing
-    detail = next(
-        p for p in detail_links(sim, "sim-thanhhoa-camthuy-hu", "/van-ban/") if p.endswith("-2203/")
-    )
-    page = get(base + detail).text
+    detail = detail_of(sim, "sim-thanhhoa-camthuy-hu", 2203)
+    page = get(detail).text
     assert "table-properties" in page and "laws-download-file" in page
-    assert get(base + detail + "?pdf=1&id=0").headers["Content-Type"] == "application/pdf"
-    docx_page = get(
-        base
-        + next(p for p in detail_links(sim, "sim-thanhhoa-camthuy-hu", "/van-ban/") if p.endswith("-2202/"))
-    ).text
+    # The quick view is NukeViet's pdf.js viewer page, which loads the download URL (funcs/detail.php).
+    viewer = get(detail + "?pdf=1&id=0")
+    assert viewer.headers["Content-Type"].startswith("text/html")
+    assert f"{detail}?download=1&id=0" in viewer.text
+    docx_page = get(detail_of(sim, "sim-thanhhoa-camthuy-hu", 2202)).text
     assert "view.officeapps.live.com/op/embed.aspx?src=http%3A%2F%2F127.0.0.1" in docx_page
     upload = re.search(r"src=(http%3A[^\"]+)", docx_page).group(1)
     assert get(requests.utils.unquote(upload)).headers["Content-Type"] == DOCX
@@ -109,6 +107,77 @@ def test_news_listing_article_and_attachment(sim):
     (pdf_link,) = links(with_pdf, r"/Uploads/files/")
     pdf = get(pdf_link if pdf_link.startswith("http") else base + pdf_link)
     assert pdf.headers["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+
+
+def published(sim, portal_id, **match):
+    return next(
+        d for d in sim.state.documents(portal_id) if all(getattr(d, k) == v for k, v in match.items())
+    )
+
+
+def detail_of(sim, portal_id, key, listing_pages=4):
+    base = sim.base_urls[portal_id]
+    pages = ["/van-ban/"] + [f"/van-ban/page-{n}/" for n in range(2, listing_pages + 1)]
+    found = {p for page in pages for p in detail_links(sim, portal_id, page)}
+    return base + next(p for p in found if re.search(rf"-{key}(\.html|/)$", p))
+
+
+def test_broken_download_redirects_to_the_detail_page_and_the_upload_serves_the_file(sim):
+    portal_id = "sim-quangngai-tu"
+    doc = published(sim, portal_id, sample="pdf/cong-bao-23-VBHN-VPQH.pdf")
+    detail = detail_of(sim, portal_id, doc.doc_key)
+    page = get(detail).text
+    download = get(detail + "?download=1&id=0")
+    assert download.status_code == 200 and download.headers["Content-Type"].startswith("text/html")
+    assert download.history and download.history[0].status_code == 301 and download.url == detail
+    (upload,) = re.findall(r'href="(http[^"]*/uploads/[^"]*\.pdf)"', page)
+    original = (sim.state.config.samples_dir / doc.sample).read_bytes()
+    assert get(upload).content == original  # a real file, served byte for byte
+
+
+def test_office_and_google_viewers_carry_the_encoded_upload_url(sim):
+    portal_id = "sim-thanhhoa-camthuy-hu"
+    law = get(
+        detail_of(sim, portal_id, published(sim, portal_id, sample="doc/luat-15-2012-QH13.doc").doc_key)
+    )
+    (office,) = re.findall(r"view\.officeapps\.live\.com/op/embed\.aspx\?src=([^\"&]+)", law.text)
+    assert get(requests.utils.unquote(office)).headers["Content-Type"] == "application/msword"
+    constitution = get(
+        detail_of(sim, portal_id, published(sim, portal_id, sample="doc/hien-phap-1959.doc").doc_key)
+    )
+    assert "docs.google.com/viewer?url=http%3A%2F%2F127.0.0.1" in constitution.text
+
+
+def test_html_only_entry_shows_its_text_and_a_change_serves_new_text(sim):
+    portal_id = "sim-thanhhoa-camthuy-hu"
+    doc = published(sim, portal_id, kind="html")
+    detail = detail_of(sim, portal_id, doc.doc_key)
+    first = get(detail).text
+    assert '<div class="bodytext">' in first and "Ayun Pa" in first
+    sim.state.change_document(portal_id, doc.doc_key)
+    second = get(detail).text
+    assert second != first and "biên tập lại, lần 1" in second
+
+
+def test_truth_covers_every_served_document(tmp_path, capsys):
+    assert main(["--state-dir", str(tmp_path), "--truth", "sim-thanhhoa-camthuy-hu"]) == 0
+    import json
+
+    entries = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    state = SiteState(tmp_path)
+    assert [e["doc_key"] for e in entries] == [
+        str(d.doc_key) for d in state.documents("sim-thanhhoa-camthuy-hu")
+    ]
+    law = next(e for e in entries if e["listed"]["number"] == "15/2012/QH13")
+    assert law["record"]["signer_name"] == "Nguyễn Sinh Hùng" and law["listed"]["doc_type_label"] == "Luật"
+    assert all(e["fields"]["subject"] for e in entries)
+
+
+def test_only_pdf_samples_can_be_reissued(tmp_path):
+    state = SiteState(tmp_path)
+    doc = next(d for d in state.documents("sim-thanhhoa-camthuy-hu") if d.sample == "doc/hien-phap-1959.doc")
+    with pytest.raises(SiteStateError, match="cannot be re-issued"):
+        state.change_document("sim-thanhhoa-camthuy-hu", doc.doc_key)
 
 
 def test_robots_txt_allows_documents_and_disallows_admin(sim):
