@@ -1,7 +1,12 @@
 """HTML article pages and plain-text files -> text with blocks kept.
 
 The main text of a news-portal page is the element (article, or a div whose class/id says content/detail/
-article/news...) holding the most paragraph text once navigation, sidebars, scripts and forms are dropped."""
+article/news...) holding the most paragraph text once navigation, sidebars, scripts and forms are dropped.
+
+The text must be the document's own content only: the load stage makes a new version of a record when its
+text changes, so whatever changes when the portal publishes something else ("Các tin khác", "Tin liên quan",
+"Văn bản cùng thể loại" lists, view counters, comments, share bars) is dropped, by class/id (English and
+Vietnamese slugs) and by the printed title of such a section, whatever its markup."""
 
 from __future__ import annotations
 
@@ -27,7 +32,26 @@ _DROP_TAGS = [
 ]
 _BOILERPLATE = re.compile(
     r"(^|[-_ ])(menu|nav|navbar|sidebar|side-bar|footer|header|breadcrumbs?|banner|share|"
-    r"social|comments?|related|advert|ads|widget|tags|pagination|toolbar)([-_ ]|$)",
+    r"social|comments?|related|advert|ads|widget|tags|pagination|toolbar|other|others|more|"
+    r"counter|hits|views?|view-?count|rating|print|"
+    # Vietnamese slugs: tin liên quan, tin khác, tin mới, cùng chuyên mục, bình luận, lượt xem, đọc nhiều
+    r"tin-?lien-?quan|lien-?quan|tin-?khac|tin-?moi|tin-?moi-?nhat|cung-?chuyen-?muc|binh-?luan|"
+    r"y-?kien|luot-?xem|doc-?nhieu|xem-?nhieu|xem-?them)([-_ ]|$)",
+    re.I,
+)
+# Printed titles of sections that list other items of the portal (folded: no accents, lower case). The
+# title and the link lists after it go; so does the box it heads when the box holds nothing else.
+_RELATED_TITLE = re.compile(
+    r"^(cac |nhung )?(tin|bai|bai viet|van ban|tin bai)( khac| lien quan| moi| moi nhat| cung chuyen muc"
+    r"| cung loai| cung the loai| cung linh vuc| cung co quan ban hanh| cung nguoi ky| da dua| xem nhieu"
+    r"| doc nhieu| noi bat)\b"
+    r"|^(xem them|doc them|binh luan|y kien ban doc|gui y kien|chia se|tags?|tu khoa)\b"
+)
+RELATED_TITLE_MAX = 80  # characters: a section title, not a sentence of the document
+# A view / download counter, alone or at the end of a meta line: "Lượt xem: 1.234", "Số lượt tải: 5".
+_COUNTER = re.compile(
+    r"(?:số\s+)?(?:lượt|lần)\s+(?:xem|tải|đọc|truy cập|in)\s*:?\s*[\d.,]*|"
+    r"\b(?:views?|hits|downloads?)\s*:?\s*[\d.,]+",
     re.I,
 )
 _CONTENT_HINT = re.compile(r"content|detail|article|news|entry|post|body|main|noidung|chitiet", re.I)
@@ -74,6 +98,8 @@ def extract_html(data: bytes, limits: Limits | None = None) -> Extraction:
         # wrapper holding most of the page's text is never boilerplate
         if boilerplate and len(tag.get_text(" ", strip=True)) < 0.5 * total:
             tag.decompose()
+    _drop_related_sections(soup)
+    _drop_counters(soup)
     _drop_link_lists(soup, total)
     root = _main_node(soup)
     blocks: list[str] = []
@@ -82,6 +108,63 @@ def extract_html(data: bytes, limits: Limits | None = None) -> Extraction:
     if not text:
         raise ExtractionError("the HTML page has no text content")
     return _finish_text(text, "html", [])
+
+
+def _fold(text: str) -> str:
+    import unicodedata
+
+    folded = unicodedata.normalize("NFD", text.casefold()).replace("đ", "d")
+    folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
+    return " ".join(re.sub(r"[^\w\s]", " ", folded).split())
+
+
+def _mostly_links(tag) -> bool:
+    text = len(tag.get_text(" ", strip=True))
+    link_text = sum(len(a.get_text(" ", strip=True)) for a in tag.find_all("a"))
+    return bool(tag.find("a")) and link_text >= 0.5 * text
+
+
+def _drop_related_sections(soup) -> None:
+    """Remove "Các tin khác" / "Tin liên quan" / "Văn bản cùng thể loại"... sections: the element printing
+    the title, the link lists that follow it, and the box it heads when nothing but links is left in it."""
+    from bs4 import Tag
+
+    for string in list(soup.find_all(string=True)):
+        title = getattr(string, "parent", None)  # None once a removed section took the string with it
+        if title is None or title.attrs is None or title.name in ("a", "body", "html", "[document]"):
+            continue
+        text = title.get_text(" ", strip=True)
+        if len(text) > RELATED_TITLE_MAX or not _RELATED_TITLE.match(_fold(text)):
+            continue
+        # "Xem thêm bài viết liên quan trên cổng thông tin." is a sentence of the document, not a title
+        if text.endswith((".", ";", "!", "?")) or (title.name == "p" and len(text.split()) > 6):
+            continue
+        box = title.parent
+        for sibling in list(title.find_next_siblings()):
+            if not isinstance(sibling, Tag) or not (sibling.name in ("ul", "ol") or _mostly_links(sibling)):
+                break
+            sibling.decompose()
+        title.decompose()
+        if box is not None and box.name not in ("body", "html") and box.attrs is not None:
+            rest = box.get_text(" ", strip=True)
+            if not rest or (_mostly_links(box) and len(rest) < RELATED_TITLE_MAX * 10):
+                box.decompose()
+
+
+def _drop_counters(soup) -> None:
+    """Remove view/download counters: they change with every visit, the document does not."""
+    from bs4 import NavigableString
+
+    for string in list(soup.find_all(string=_COUNTER)):
+        if not isinstance(string, NavigableString) or getattr(string, "parent", None) is None:
+            continue
+        cleaned = _COUNTER.sub("", str(string))
+        cleaned = re.sub(r"(\s*(?:\||·|•|&nbsp;)\s*)+$", " ", cleaned)  # the separator before it
+        # "Lượt xem: <span>1.234</span>": the number is the next element
+        following = string.find_next_sibling()
+        if following is not None and re.fullmatch(r"\s*[\d.,]+\s*", following.get_text()):
+            following.decompose()
+        string.replace_with(cleaned)
 
 
 LINK_LIST_MIN_LINKS = 5  # a block with at least this many links ...
