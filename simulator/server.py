@@ -168,7 +168,7 @@ class SimulatorApp:
             number = int(match.group(1) or 1)
             return html_response(
                 pages.nukeviet_listing(
-                    site, self.views(site.id), number, config.page_size, config.sidebar_size, origin
+                    site, self.views(site.id), number, self.state.page_size, config.sidebar_size, origin
                 )
             )
         if match := re.fullmatch(rf"/{section}/detail/(?P<alias>[^/]+?-(?P<key>\d+))(?:\.html|/)?", path):
@@ -204,7 +204,7 @@ class SimulatorApp:
             number = int(raw) if raw.isdigit() else 0
             return html_response(
                 pages.news_listing(
-                    site, self.views(site.id), number, config.page_size, config.sidebar_size, origin
+                    site, self.views(site.id), number, self.state.page_size, config.sidebar_size, origin
                 )
             )
         if match := re.fullmatch(rf"{re.escape(category)}/[^/]+-(\d+)\.html", path):
@@ -396,6 +396,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     actions.add_argument("--change", nargs=2, metavar=("PORTAL", "DOC_KEY"), help="publish a new revision")
     actions.add_argument("--reset", action="store_true", help="back to what the config publishes")
+    parser.add_argument(
+        "--scale",
+        type=int,
+        metavar="N",
+        help="publish N documents per portal (the configured mix repeated, deterministic; 20 rows a "
+        "listing page), then serve them (for benchmarks); --reset goes back",
+    )
     actions.add_argument("--list", action="store_true", help="print what each portal publishes")
     actions.add_argument(
         "--truth",
@@ -418,6 +425,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         config = load_config(args.config)
+        if args.scale is not None:
+            state = SiteState(args.state_dir, config)
+            state.reset(scale=args.scale)
+            print(f"scale: {args.scale} documents per portal, {state.page_size} a listing page")
+            if args.add or args.change or args.reset or args.list or args.truth:
+                raise SiteStateError("--scale resets the state: give it alone")
         if args.truth:
             state = SiteState(args.state_dir, config)
             app = SimulatorApp(state, DocumentFiles(config.seeds_dir, config.samples_dir))

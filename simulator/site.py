@@ -34,6 +34,7 @@ FILE_KINDS = (*SEED_FILE_KINDS, "sample")
 KINDS = (*FILE_KINDS, "html", "page")
 SEED_KINDS = (*SEED_FILE_KINDS, "html")
 MARKUPS = ("nukeviet-4.5", "nukeviet-5.0", "news-article")
+SCALE_PAGE_SIZE = 20  # listing rows a page in scale mode (module-laws' default; news CMSs are alike)
 # How a detail page shows a document's file, beyond its download link (see simulator/pages.py):
 #   upload-link      the upload URL linked too (the same file listed twice, as editors paste it)
 #   broken-download  the download handler redirects to the detail page (module-laws funcs/detail.php does
@@ -255,6 +256,7 @@ class SiteState:
         self._lock = threading.RLock()
         self._stamp: tuple[int, int, int] | None = None
         self._portals: dict[str, dict[str, Any]] = {}
+        self._page_size: int | None = None
         if self.path.exists():
             self.refresh()
         else:
@@ -289,6 +291,7 @@ class SiteState:
                 }
                 for pid, p in data["portals"].items()
             }
+            self._page_size = data.get("page_size")
             self._stamp = stamp
             return True
 
@@ -312,29 +315,46 @@ class SiteState:
 
     # --- changing ---------------------------------------------------------------------------------------
 
-    def reset(self) -> None:
-        """Back to what config/simulator.yaml publishes, every revision 0."""
+    @property
+    def page_size(self) -> int:
+        """Listing rows a page: the config's, or the scale mode's (a real CMS's page, for benchmarks)."""
+        return self._page_size or self.config.page_size
+
+    def reset(self, scale: int | None = None) -> None:
+        """Back to what config/simulator.yaml publishes, every revision 0.
+
+        With `scale`, each portal publishes `scale` documents instead (for benchmarks): its configured mix
+        repeated in order, deterministic; copy k of a document is its revision k (other bytes and, for an
+        HTML entry, other text; a real sample that is not a PDF keeps its bytes, as a re-post does), posted
+        k weeks earlier; listings have SCALE_PAGE_SIZE rows a page, as NukeViet's default."""
+        if scale is not None and scale <= 0:
+            raise SiteStateError(f"--scale must be a positive number of documents, got {scale}")
         with self._lock:
             portals = {}
             for site in self.config.portals.values():
-                docs = []
-                for offset, planned in enumerate(site.documents):
-                    docs.append(
-                        PublishedDocument(
-                            doc_key=site.first_doc_key + offset,
-                            seed=planned.seed,
-                            kind=planned.kind,
-                            revision=0,
-                            posted=planned.posted or self._default_posted(planned.seed),
-                            listed_twice=planned.listed_twice,
-                            sample=planned.sample,
-                            labels=dict(planned.labels),
-                            present=planned.present,
-                        )
-                    )
+                count = scale or len(site.documents)
+                docs = [self._published(site, index) for index in range(count)]
                 portals[site.id] = {"next_key": site.first_doc_key + len(docs), "documents": docs}
             self._portals = portals
+            self._page_size = SCALE_PAGE_SIZE if scale else None
             self._save()
+
+    def _published(self, site: PortalSite, index: int) -> PublishedDocument:
+        planned = site.documents[index % len(site.documents)]
+        copy = index // len(site.documents)
+        posted = date.fromisoformat(planned.posted or self._default_posted(planned.seed))
+        reissuable = planned.kind != "sample" or str(planned.sample).lower().endswith(".pdf")
+        return PublishedDocument(
+            doc_key=site.first_doc_key + index,
+            seed=planned.seed,
+            kind=planned.kind,
+            revision=copy if reissuable else 0,
+            posted=(posted - timedelta(weeks=copy)).isoformat(),
+            listed_twice=planned.listed_twice and copy == 0,
+            sample=planned.sample,
+            labels=dict(planned.labels),
+            present=planned.present,
+        )
 
     def add_document(self, portal_id: str, seed_id: str, kind: str) -> int:
         """Publish a seed on a portal; it gets the next doc_key and tops the listing. Returns the doc_key."""
@@ -385,6 +405,7 @@ class SiteState:
         self.state_dir.mkdir(parents=True, exist_ok=True)
         data = {
             "format": STATE_FORMAT,
+            "page_size": self._page_size,
             "portals": {
                 pid: {"next_key": p["next_key"], "documents": [asdict(d) for d in p["documents"]]}
                 for pid, p in self._portals.items()

@@ -249,3 +249,43 @@ def test_state_persists_and_rejects_bad_changes(tmp_path):
 def test_cli_reports_bad_input_without_a_traceback(tmp_path, capsys):
     assert main(["--state-dir", str(tmp_path), "--add", "sim-gialai-tu", "000_990e28e3400a8969", "fax"]) == 2
     assert "publication kind 'fax'" in capsys.readouterr().err
+
+
+def test_scale_mode_publishes_n_documents_per_portal_deterministically(tmp_path):
+    from scrapers.adapters import get_adapter
+    from scrapers.registry import load_registry
+    from simulator.files import DocumentFiles
+    from simulator.server import SimulatorApp
+
+    state = SiteState(tmp_path)
+    state.reset(scale=45)
+    first = {pid: state.documents(pid) for pid in state.portal_ids()}
+    assert all(len(docs) == 45 for docs in first.values())
+    state.reset(scale=45)
+    assert {pid: state.documents(pid) for pid in state.portal_ids()} == first
+    assert state.page_size == 20
+    # the configured mix, repeated: every kind of the portal's configuration, new bytes per copy
+    docs = first["sim-thanhhoa-camthuy-hu"]
+    assert {d.kind for d in docs} == {
+        d.kind for d in state.config.portal("sim-thanhhoa-camthuy-hu").documents
+    }
+    assert len({(d.source, d.revision) for d in docs if d.kind != "sample"}) == len(
+        [d for d in docs if d.kind != "sample"]
+    )
+    # paginated like the CMS, and discovery walks it all (no sockets: the app answers the adapter directly)
+    config = state.config
+    app = SimulatorApp(state, DocumentFiles(config.seeds_dir, config.samples_dir))
+    origin = "http://127.0.0.1:18082"
+    assert app.handle("sim-thanhhoa-camthuy-hu", "/van-ban/page-3/", origin).status == 200
+    assert app.handle("sim-thanhhoa-camthuy-hu", "/van-ban/page-4/", origin).status == 404
+    portal = next(p for p in load_registry(env={}) if p.id == "sim-thanhhoa-camthuy-hu")
+
+    def fetch(url: str) -> str:
+        response = app.handle(portal.id, url.removeprefix(origin), origin)
+        assert response.status == 200, url
+        return response.body.decode("utf-8")
+
+    refs = list(get_adapter(portal.cms).discover(portal, fetch, open_details=False))
+    assert [r.doc_key for r in refs] == [str(d.doc_key) for d in docs]
+    state.reset()
+    assert state.page_size == config.page_size and len(state.documents("sim-gialai-tu")) == 4
