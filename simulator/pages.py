@@ -269,7 +269,9 @@ def nukeviet_listing(
         return None
     shown = rows[(number - 1) * page_size : number * page_size]
     offset = (number - 1) * page_size
-    render = _rows_45 if site.markup == "nukeviet-4.5" else _rows_50
+    # module-laws themes/default/modules/laws/list.tpl (both versions): div.flex-table-laws rows; the
+    # file column only where the site enables "down_in_home" (the 4.5 portal here, not the 5.0 one).
+    render = _rows_45 if site.markup == "nukeviet-4.5" else _rows_flex_without_files
     main = f"""<ol class="breadcrumb"><li><a href="/">Trang chủ</a></li><li><a href="/{site.section}/">Văn bản</a></li></ol>
 <div class="page panel panel-default"><div class="panel-body">
 {render(site, shown, offset, origin)}
@@ -285,15 +287,17 @@ def nukeviet_listing(
     )
 
 
-def _rows_45(site: PortalSite, rows: list[DocView], offset: int, origin: str) -> str:
+def _rows_45(
+    site: PortalSite, rows: list[DocView], offset: int, origin: str, down_in_home: bool = True
+) -> str:
+    file_head = '\n        <div class="c-file">File đính kèm</div>' if down_in_home else ""
     out = [
-        """<div class="flex-table-laws">
+        f"""<div class="flex-table-laws">
     <div class="table-rows table-head">
         <div class="c-stt a-center">STT</div>
         <div class="c-code">Số hiệu văn bản</div>
         <div class="c-time">Ngày ban hành</div>
-        <div class="c-intro">Trích yếu</div>
-        <div class="c-file">File đính kèm</div>
+        <div class="c-intro">Trích yếu</div>{file_head}
     </div>"""
     ]
     for index, view in enumerate(rows, start=offset + 1):
@@ -305,6 +309,15 @@ def _rows_45(site: PortalSite, rows: list[DocView], offset: int, origin: str) ->
                 f'<ul class="laws-download list-unstyled"><li><a rel="dofollow" href="{url}?download=1&amp;id=0" '
                 f'title="{escape(view.filename)}"><i class="fa fa-download"></i> Tải về</a></li></ul>'
             )
+        file_cell = (
+            f"""
+        <div class="c-file">
+            <span class="label-name">File đính kèm:</span>
+            {files}
+        </div>"""
+            if down_in_home
+            else ""
+        )
         out.append(f"""    <div class="table-rows">
         <div class="c-stt a-center">{index}</div>
         <div class="c-code"><span class="label-name">Số hiệu văn bản:</span><a rel="dofollow" href="{url}" title="{escape(view.title)}">{escape(view.number)}</a></div>
@@ -314,17 +327,18 @@ def _rows_45(site: PortalSite, rows: list[DocView], offset: int, origin: str) ->
             <div class="l-intro margin-top-sm">
                 {with_entities(view.summary)}
             </div>
-        </div>
-        <div class="c-file">
-            <span class="label-name">File đính kèm:</span>
-            {files}
-        </div>
+        </div>{file_cell}
     </div>""")
     out.append("</div>")
     return "\n".join(out)
 
 
-def _rows_50(site: PortalSite, rows: list[DocView], offset: int, origin: str) -> str:
+def _rows_flex_without_files(site: PortalSite, rows: list[DocView], offset: int, origin: str) -> str:
+    return _rows_45(site, rows, offset, origin, down_in_home=False)
+
+
+def _rows_table_theme(site: PortalSite, rows: list[DocView], offset: int, origin: str) -> str:
+    """A theme's table listing (kept for themes that override list.tpl; recorded in the examples)."""
     body = []
     for index, view in enumerate(rows, start=offset + 1):
         url = (origin if index % 2 else "") + detail_path(site, view)
