@@ -11,7 +11,8 @@ import click
 )
 @click.pass_context
 def simulate_command(ctx: click.Context) -> None:
-    """Serve the simulated portals on 127.0.0.1, or edit their documents (--add, --change, --reset, --list).
+    """Serve the simulated portals on 127.0.0.1, or edit their documents (--add, --change, --reset, --list,
+    --scale N), or print what each document of a portal is (--truth PORTAL).
 
     Run `directives simulate --help` for the options.
     """
