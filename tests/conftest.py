@@ -2,9 +2,12 @@
 
 - `s3_server` (session): an EmbeddedS3 on free ports; `.endpoint`, `.access_key`, `.secret_key`.
 - `object_store` (per test): an ObjectStore on a fresh bucket of that server.
-- `pg_url` (session): a fresh database `directives_test_<random>` on the local PostgreSQL, dropped at the end.
-  Admin connection from DIRECTIVES_TEST_PG_ADMIN_URL (default postgresql://postgres@127.0.0.1:5432/postgres);
-  tests needing it are skipped, with the reason, when that server does not answer.
+- `pg_admin_url` (session): the PostgreSQL at DIRECTIVES_TEST_PG_ADMIN_URL (default
+  postgresql://postgres@127.0.0.1:5432/postgres) when it answers, else a private cluster started for the session
+  (tests/services.py); never a skip.
+- `pg_url` (session): a fresh database `directives_test_<random>` on that server, dropped at the end.
+- `redis_url` (session): a Redis database number of the session's own on DIRECTIVES_TEST_REDIS_URL (default
+  redis://127.0.0.1:6379) when it answers, else on a private redis-server; flushed at the end.
 - `duckdb_url` (per test): a DuckDB file in the test's tmp dir.
 - every test reads the registry tests/fixtures/portals.yaml ($DIRECTIVES_REGISTRY), not config/portals.yaml.
 Imports happen inside the fixtures so collecting other tests stays fast.
@@ -24,6 +27,7 @@ TEST_REGISTRY = Path(__file__).parent / "fixtures" / "portals.yaml"
 os.environ["DIRECTIVES_REGISTRY"] = str(TEST_REGISTRY)
 
 PG_ADMIN_URL = os.environ.get("DIRECTIVES_TEST_PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+REDIS_URL = os.environ.get("DIRECTIVES_TEST_REDIS_URL", "redis://127.0.0.1:6379")
 
 
 @pytest.fixture(scope="session")
@@ -47,28 +51,68 @@ def object_store(s3_server):
     return store
 
 
-def _pg_admin():
-    import psycopg
+@pytest.fixture(scope="session")
+def pg_admin_url():
+    from tests.services import PrivatePostgres, postgres_answers
 
+    if postgres_answers(PG_ADMIN_URL):
+        yield PG_ADMIN_URL
+        return
+    server = PrivatePostgres().start()
     try:
-        return psycopg.connect(PG_ADMIN_URL, autocommit=True, connect_timeout=3)
-    except psycopg.OperationalError as exc:
-        pytest.skip(f"PostgreSQL not reachable at {PG_ADMIN_URL}: {exc}")
+        yield server.admin_url
+    finally:
+        server.stop()
 
 
-def _database_url(name: str) -> str:
-    base, _, _ = PG_ADMIN_URL.rpartition("/")
+def _database_url(admin_url: str, name: str) -> str:
+    base, _, _ = admin_url.rpartition("/")
     return f"{base}/{name}"
 
 
 @pytest.fixture(scope="session")
-def pg_url():
-    name = f"directives_test_{uuid.uuid4().hex[:12]}"
-    with _pg_admin() as admin:
-        admin.execute(f"CREATE DATABASE \"{name}\" ENCODING 'UTF8' TEMPLATE template0")
-    yield _database_url(name)
-    with _pg_admin() as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+def create_database(pg_admin_url):
+    """`create_database(prefix) -> url` of a fresh UTF-8 database; all are dropped at the end."""
+    import psycopg
+
+    names: list[str] = []
+
+    def create(prefix: str = "directives_test") -> str:
+        name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+        with psycopg.connect(pg_admin_url, autocommit=True) as admin:
+            admin.execute(f"CREATE DATABASE \"{name}\" ENCODING 'UTF8' TEMPLATE template0")
+        names.append(name)
+        return _database_url(pg_admin_url, name)
+
+    yield create
+    with psycopg.connect(pg_admin_url, autocommit=True) as admin:
+        for name in names:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def pg_url(create_database):
+    return create_database()
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory):
+    import redis
+
+    from tests.services import PrivateRedis, claim_redis_db, redis_answers
+
+    server = None
+    base = REDIS_URL.rstrip("/")
+    if not redis_answers(base):
+        server = PrivateRedis(tmp_path_factory.mktemp("redis")).start()
+        base = server.url
+    url = f"{base}/{claim_redis_db(base)}"
+    try:
+        yield url
+    finally:
+        redis.Redis.from_url(url).flushdb()
+        if server is not None:
+            server.stop()
 
 
 @pytest.fixture
