@@ -1,7 +1,8 @@
 """Run-time settings of the pipeline: where storage and the warehouse are, and the limits of a run.
 
-Everything comes from the environment (or, inside Airflow, from connections that the DAG layer turns into
-these same settings); nothing here holds a credential. Defaults are the embedded demo services.
+Everything comes from the environment or, inside Airflow, from the connections `directives_s3` (aws type,
+endpoint in extra) and `directives_warehouse` (postgres) that `apply_connections` lays over the same Settings;
+nothing here holds a credential. Defaults are the embedded demo services.
 """
 
 from __future__ import annotations
@@ -9,13 +10,23 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
 from pathlib import Path
+from typing import Any, Protocol
+from urllib.parse import quote, urlsplit
 
 from scrapers.http import FetchLimits
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_VAR_DIR = PROJECT_ROOT / "var"
 EMBEDDED_S3_ENDPOINT = "127.0.0.1:18333"
+STAGES = ("discover", "fetch", "extract", "validate", "load")
+# Wall-clock budget of one task of each stage (a stuck portal or parser must not hold a worker for ever);
+# override with DIRECTIVES_TIMEOUT_<STAGE>_MINUTES.
+DEFAULT_STAGE_TIMEOUT_MINUTES = {"discover": 15, "fetch": 120, "extract": 120, "validate": 30, "load": 30}
+# Airflow connection ids that, when defined, take precedence over the DIRECTIVES_S3_* / warehouse variables.
+S3_CONNECTION_ID = "directives_s3"
+WAREHOUSE_CONNECTION_ID = "directives_warehouse"
 
 
 @dataclass(frozen=True)
@@ -36,6 +47,12 @@ class Settings:
     fetch_limits: FetchLimits = field(default_factory=FetchLimits)
     max_documents_per_run: int | None = None
     respect_robots: bool = True
+    stage_timeouts: Mapping[str, timedelta] = field(
+        default_factory=lambda: {k: timedelta(minutes=v) for k, v in DEFAULT_STAGE_TIMEOUT_MINUTES.items()}
+    )
+    task_retry_delay: timedelta = timedelta(minutes=2)
+    # Only documents the listing dates on or after this day are processed (a run parameter); None = all.
+    since: date | None = None
 
     def with_overrides(self, **changes) -> Settings:
         return replace(self, **changes)
@@ -64,6 +81,10 @@ def settings_from_env(env: Mapping[str, str] | None = None) -> Settings:
         retries=int(env.get("DIRECTIVES_HTTP_RETRIES", 3)),
     )
     max_docs = env.get("DIRECTIVES_MAX_DOCUMENTS_PER_RUN")
+    timeouts = {
+        stage: timedelta(minutes=float(env.get(f"DIRECTIVES_TIMEOUT_{stage.upper()}_MINUTES", minutes)))
+        for stage, minutes in DEFAULT_STAGE_TIMEOUT_MINUTES.items()
+    }
     return Settings(
         s3=s3,
         var_dir=var_dir,
@@ -72,4 +93,71 @@ def settings_from_env(env: Mapping[str, str] | None = None) -> Settings:
         fetch_limits=limits,
         max_documents_per_run=int(max_docs) if max_docs else None,
         respect_robots=_flag(env.get("DIRECTIVES_RESPECT_ROBOTS"), True),
+        stage_timeouts=timeouts,
+        task_retry_delay=timedelta(seconds=float(env.get("DIRECTIVES_TASK_RETRY_DELAY_SECONDS", 120))),
     )
+
+
+class ConnectionLike(Protocol):
+    """The fields of an Airflow Connection this module reads (kept structural: no Airflow import here)."""
+
+    host: str | None
+    port: int | None
+    login: str | None
+    password: str | None
+    schema: str | None
+
+    @property
+    def extra_dejson(self) -> dict[str, Any]: ...
+
+
+class ConnectionSettingsError(ValueError):
+    """An Airflow connection lacks what the pipeline needs; the message names the connection and field."""
+
+
+def s3_from_connection(conn: ConnectionLike, fallback: S3Settings) -> S3Settings:
+    """An `aws`-type connection: login/password are the access/secret key, extra.endpoint_url the server
+    (http:// or https:// decides `secure`), extra.bucket the bucket (else the environment's)."""
+    extra = conn.extra_dejson or {}
+    endpoint_url = extra.get("endpoint_url") or (f"http://{conn.host}:{conn.port}" if conn.host else None)
+    if not endpoint_url:
+        raise ConnectionSettingsError(
+            f"connection {S3_CONNECTION_ID}: set extra.endpoint_url (e.g. http://minio:9000)"
+        )
+    parts = urlsplit(endpoint_url if "://" in endpoint_url else f"http://{endpoint_url}")
+    if not (conn.login and conn.password):
+        raise ConnectionSettingsError(
+            f"connection {S3_CONNECTION_ID}: login (access key) and password are required"
+        )
+    return S3Settings(
+        endpoint=parts.netloc,
+        access_key=conn.login,
+        secret_key=conn.password,
+        bucket=extra.get("bucket") or fallback.bucket,
+        secure=parts.scheme == "https",
+    )
+
+
+def warehouse_url_from_connection(conn: ConnectionLike) -> str:
+    """A `postgres`-type connection as the SQLAlchemy-free URL warehouse.db expects."""
+    if not (conn.host and conn.schema):
+        raise ConnectionSettingsError(
+            f"connection {WAREHOUSE_CONNECTION_ID}: host and schema (database) are required"
+        )
+    auth = quote(conn.login or "", safe="")
+    if conn.password:
+        auth += ":" + quote(conn.password, safe="")
+    port = f":{conn.port}" if conn.port else ""
+    return f"postgresql://{auth + '@' if auth else ''}{conn.host}{port}/{conn.schema}"
+
+
+def apply_connections(
+    settings: Settings, s3: ConnectionLike | None = None, warehouse: ConnectionLike | None = None
+) -> Settings:
+    """The same Settings with what Airflow connections define in place of the environment's values."""
+    changes: dict[str, Any] = {}
+    if s3 is not None:
+        changes["s3"] = s3_from_connection(s3, settings.s3)
+    if warehouse is not None:
+        changes["warehouse_url"] = warehouse_url_from_connection(warehouse)
+    return settings.with_overrides(**changes) if changes else settings

@@ -13,6 +13,7 @@ import hashlib
 import logging
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from datetime import date
 from typing import Any
 
 from pipeline.alerts import listing_shrank, send_alert, shrank_message
@@ -72,10 +73,23 @@ def discover(ctx: PipelineContext, limit: int | None = None) -> str:
             f"{ctx.portal.id}: the {ctx.portal.cms} adapter found no documents at "
             f"{', '.join(ctx.portal.listing_urls())} — the site or its markup probably changed"
         )
+    # Run parameter `since` (a backfill of a period): documents the listing dates earlier are left out.
+    if ctx.settings.since is not None:
+        refs = [ref for ref in refs if _listed_since(ref, ctx.settings.since)]
     refs.sort(key=lambda ref: ref.doc_key)
     log.info("%s: discovered %d documents", ctx.portal.id, len(refs))
     _alert_if_listing_shrank(ctx, len(refs), limit)
     return write_manifest(ctx.store, ctx.portal.id, "discover", {"refs": [r.to_dict() for r in refs]})
+
+
+def _listed_since(ref: DocumentRef, since: date) -> bool:
+    """True unless the listing gives an ISO issue/publication date before `since` (undated refs are kept:
+    leaving out what cannot be dated would lose documents silently)."""
+    listed = ref.listed.get("issued_date") or ref.listed.get("published_date")
+    try:
+        return listed is None or date.fromisoformat(listed) >= since
+    except ValueError:
+        return True
 
 
 def _alert_if_listing_shrank(ctx: PipelineContext, found: int, limit: int | None) -> None:

@@ -3,8 +3,8 @@
 - `s3_server` (session): an EmbeddedS3 on free ports; `.endpoint`, `.access_key`, `.secret_key`.
 - `object_store` (per test): an ObjectStore on a fresh bucket of that server.
 - `pg_admin_url` (session): the PostgreSQL at DIRECTIVES_TEST_PG_ADMIN_URL (default
-  postgresql://postgres@127.0.0.1:5432/postgres) when it answers, else a private cluster started for the session
-  (tests/services.py); never a skip.
+  postgresql://postgres@127.0.0.1:5432/postgres) when it answers, else a private cluster started for the
+  session (tests/services.py); never a skip.
 - `pg_url` (session): a fresh database `directives_test_<random>` on that server, dropped at the end.
 - `redis_url` (session): a Redis database number of the session's own on DIRECTIVES_TEST_REDIS_URL (default
   redis://127.0.0.1:6379) when it answers, else on a private redis-server; flushed at the end.

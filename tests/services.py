@@ -99,7 +99,9 @@ class PrivatePostgres:
         )  # fmt: skip
         if started.returncode != 0:
             log = self.log_file.read_text(errors="replace") if self.log_file.exists() else ""
-            raise ServiceUnavailable(f"private PostgreSQL did not start: {started.stderr.strip()} {log[-2000:]}")
+            raise ServiceUnavailable(
+                f"private PostgreSQL did not start: {started.stderr.strip()}\n{log[-2000:]}"
+            )
         self.started = True
         return self
 
