@@ -1,0 +1,167 @@
+"""The simulator DAGs on a real CeleryExecutor deployment, and a worker killed mid-task.
+
+Starts api-server, scheduler, dag-processor and two Celery workers on a PostgreSQL metadata database created
+for the test and a Redis database number of its own (tests/dags/airflow_stack.py), triggers every simulator
+DAG with run parameters, SIGKILLs the worker (with its task processes) that runs the first fetch or extract,
+and checks that every run still succeeds, the killed task was retried, and the warehouse holds each document
+once. Prints the wall time (about 3-5 minutes here, most of it Airflow start-up and the heartbeat timeout).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+
+from scrapers.registry import DEFAULT_REGISTRY, load_registry
+from tests.dags.airflow_stack import AirflowStack
+from tests.services import free_port
+
+RUN_ID = "celery-e2e-1"
+WORKERS = ("worker-a", "worker-b")
+RUN_TIMEOUT = 900
+
+
+def _manual_registry(path: Path) -> Path:
+    """The project registry with every schedule off: only the runs the test triggers exist."""
+    data = yaml.safe_load(DEFAULT_REGISTRY.read_text())
+    for entry in data["portals"]:
+        entry["schedule"] = None
+    path.write_text(yaml.safe_dump(data, allow_unicode=True))
+    return path
+
+
+def _owner(pid: int, candidates: dict[int, str]) -> str | None:
+    """Which of the candidate processes `pid` descends from (walking /proc parent links)."""
+    while pid > 1:
+        if pid in candidates:
+            return candidates[pid]
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text()
+        except OSError:
+            return None
+        pid = int(stat.rsplit(")", 1)[1].split()[1])
+    return None
+
+
+@pytest.fixture(scope="module")
+def simulator(tmp_path_factory):
+    from simulator.server import start_simulator
+
+    with start_simulator(tmp_path_factory.mktemp("simulator")) as sim:
+        yield sim
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory, create_database, redis_url, s3_server, simulator):
+    home = tmp_path_factory.mktemp("airflow-celery")
+    warehouse_url = create_database("directives_celery_wh")
+    env = {
+        "DIRECTIVES_REGISTRY": str(_manual_registry(home / "portals.yaml")),
+        "DIRECTIVES_S3_ENDPOINT": s3_server.endpoint,
+        "DIRECTIVES_S3_ACCESS_KEY": s3_server.access_key,
+        "DIRECTIVES_S3_SECRET_KEY": s3_server.secret_key,
+        "DIRECTIVES_S3_BUCKET": "celery-e2e",
+        "DIRECTIVES_WAREHOUSE_URL": warehouse_url,
+        "DIRECTIVES_VAR_DIR": str(home / "var"),
+        "DIRECTIVES_TASK_RETRY_DELAY_SECONDS": "1",
+    }
+    for portal_id, url in simulator.base_urls.items():
+        env["DIRECTIVES_SIM_URL_" + portal_id.upper().replace("-", "_")] = url
+    airflow = AirflowStack(home, create_database("airflow_celery"), redis_url, free_port(), env)
+    try:
+        airflow.setup()
+        airflow.start("api-server", "api-server")
+        airflow.start("scheduler", "scheduler")
+        airflow.start("dag-processor", "dag-processor")
+        for name in WORKERS:
+            airflow.start_worker(name)
+        airflow.wait_for_api()
+        yield airflow
+    finally:
+        airflow.stop()
+
+
+def _trigger(stack: AirflowStack, dag_ids: list[str]) -> None:
+    conf = json.dumps({"max_pages": 50})
+    triggers = [
+        subprocess.Popen(
+            [
+                str(Path(stack.env["PATH"].split(os.pathsep)[0]) / "airflow"),
+                "dags",
+                "trigger",
+                dag_id,
+                "--run-id",
+                RUN_ID,
+                "--conf",
+                conf,
+            ],
+            env=stack.env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )  # fmt: skip
+        for dag_id in dag_ids
+    ]
+    for process in triggers:
+        output, _ = process.communicate(timeout=180)
+        assert process.returncode == 0, output
+
+
+def test_simulator_dags_succeed_on_celery_when_a_worker_dies_mid_task(stack, simulator):
+    from warehouse.db import Warehouse
+
+    started = time.monotonic()
+    portals = [p for p in load_registry() if p.enabled]
+    dag_ids = [p.dag_id for p in portals]
+    stack.wait_for_dags(set(dag_ids))
+    _trigger(stack, dag_ids)
+
+    killed: tuple[str, str, str] | None = None
+    deadline = time.monotonic() + RUN_TIMEOUT
+    while time.monotonic() < deadline:
+        states = stack.dag_run_states(RUN_ID)
+        if len(states) == len(dag_ids) and all(s in ("success", "failed") for s in states.values()):
+            break
+        if killed is None:
+            workers = {stack.processes[name].pid: name for name in WORKERS}
+            for dag_id, task_id, pid in stack.running_tasks(RUN_ID):
+                owner = _owner(pid, workers) if pid and task_id in ("fetch", "extract") else None
+                if owner:
+                    stack.kill_group(owner)
+                    killed = (dag_id, task_id, owner)
+                    print(f"SIGKILLed {owner} while it ran {dag_id}.{task_id}")
+                    break
+        stack.check_alive(except_=tuple(name for name in WORKERS if killed and name == killed[2]))
+        time.sleep(0.5)
+    wall = time.monotonic() - started
+    print(f"Celery end-to-end: {len(dag_ids)} DAG runs in {wall:.0f} s (wall time, worker killed: {killed})")
+
+    assert stack.dag_run_states(RUN_ID) == dict.fromkeys(dag_ids, "success")
+    assert killed, "no fetch/extract task was seen running on a worker: nothing was killed"
+    dag_id, task_id, _ = killed
+    [(state, tries)] = stack.query(
+        "SELECT state, try_number FROM task_instance WHERE dag_id=%s AND task_id=%s AND run_id=%s",
+        dag_id, task_id, RUN_ID,
+    )  # fmt: skip
+    assert state == "success" and tries >= 2, (state, tries)
+
+    warehouse = Warehouse.connect(stack.env["DIRECTIVES_WAREHOUSE_URL"])
+    try:
+        for portal in portals:
+            current = warehouse.current_documents(portal.id)
+            loaded = [row["doc_key"] for row in current]
+            quarantined = {row["doc_key"] for row in warehouse.quarantined(portal.id)}
+            assert len(loaded) == len(set(loaded)), f"{portal.id}: a document loaded twice"
+            expected = {str(d.doc_key) for d in simulator.state.documents(portal.id)}
+            assert set(loaded) | quarantined == expected, portal.id
+            for doc_key in loaded:
+                versions = warehouse.document_versions(portal.id, doc_key)
+                assert [v["version"] for v in versions] == [1], f"{portal.id}/{doc_key}: {versions}"
+    finally:
+        warehouse.close()
