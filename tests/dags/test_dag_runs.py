@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
+from urllib.parse import urlsplit
 
 import pytest
 from warcio.archiveiterator import ArchiveIterator
@@ -34,10 +36,34 @@ def pipeline_env(simulator, s3_server, pg_url, tmp_path_factory):
         "DIRECTIVES_S3_BUCKET": bucket,
         "DIRECTIVES_WAREHOUSE_URL": pg_url,
     }
+    # The tasks get storage and warehouse from Airflow connections; the pipeline's own variables point at
+    # nothing, so a task that ignored the connections would fail.
+    pg = urlsplit(pg_url)
+    connections = {
+        "AIRFLOW_CONN_DIRECTIVES_S3": json.dumps(
+            {
+                "conn_type": "aws",
+                "login": s3_server.access_key,
+                "password": s3_server.secret_key,
+                "extra": {"endpoint_url": f"http://{s3_server.endpoint}", "bucket": bucket},
+            }
+        ),
+        "AIRFLOW_CONN_DIRECTIVES_WAREHOUSE": json.dumps(
+            {
+                "conn_type": "postgres",
+                "host": pg.hostname,
+                "port": pg.port,
+                "schema": pg.path.lstrip("/"),
+                "login": pg.username,
+            }
+        ),  # fmt: skip
+        "DIRECTIVES_S3_ENDPOINT": "127.0.0.1:1",
+        "DIRECTIVES_WAREHOUSE_URL": "postgresql://nobody@127.0.0.1:1/none",
+    }
     for portal_id, url in simulator.base_urls.items():
         env["DIRECTIVES_SIM_URL_" + portal_id.upper().replace("-", "_")] = url
     with pytest.MonkeyPatch.context() as mp:
-        for name, value in env.items():
+        for name, value in {**env, **connections}.items():
             mp.setenv(name, value)
         yield env
 
@@ -66,9 +92,9 @@ def warehouse(pipeline_env):
     wh.close()
 
 
-def run_dag(dagbag, portal_id: str):
+def run_dag(dagbag, portal_id: str, run_conf: dict | None = None):
     portal = next(p for p in load_registry() if p.id == portal_id)
-    dagrun = dagbag.get_dag(portal.dag_id).test()
+    dagrun = dagbag.get_dag(portal.dag_id).test(run_conf=run_conf)
     assert dagrun.state == "success", f"{portal.dag_id} ended {dagrun.state}"
     return dagrun
 
@@ -133,3 +159,12 @@ def test_changed_document_becomes_version_two_and_keeps_version_one(dagbag, simu
     assert [v["is_current"] for v in versions] == [False, True]
     assert versions[0]["original_sha256"] != versions[1]["original_sha256"]
     assert warehouse.latest_run(portal_id)["updated"] == 1
+
+
+def test_run_params_limit_the_walk_and_the_period(dagbag, warehouse, simulator):
+    portal_id = "sim-thanhhoa-camthuy-hu"
+    run_dag(dagbag, portal_id, run_conf={"max_pages": 1})
+    page_size = simulator.state.config.page_size
+    assert 0 < warehouse.latest_run(portal_id)["discovered"] <= page_size
+    run_dag(dagbag, portal_id, run_conf={"since": "2100-01-01"})
+    assert warehouse.latest_run(portal_id)["discovered"] == 0

@@ -1,0 +1,92 @@
+"""The Airflow-side resources of the portal DAGs: pools, assets, timeouts, docs, typed Params, connections."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+import pytest
+from airflow.sdk import Connection
+
+from pipeline.deployment import documents_asset_uri, host_pools, pool_name, pool_slots
+from pipeline.settings import ConnectionSettingsError, apply_connections, settings_from_env
+from scrapers.registry import load_registry
+
+PORTAL_TASKS = {"discover", "fetch"}  # the tasks that send requests to the portal
+
+
+def enabled():
+    return [p for p in load_registry() if p.enabled]
+
+
+def test_portal_requests_run_in_the_host_pool(dagbag):
+    for portal in enabled():
+        dag = dagbag.get_dag(portal.dag_id)
+        for task in dag.tasks:
+            expected = pool_name(portal) if task.task_id in PORTAL_TASKS else "default_pool"
+            assert task.pool == expected, f"{dag.dag_id}.{task.task_id}"
+
+
+def test_pool_sizes_follow_the_rate_limit():
+    assert pool_slots(0.5) == 1 and pool_slots(1.9) == 1 and pool_slots(50) == 50
+    pools = {p.name: p for p in host_pools(load_registry())}
+    assert set(pools) == {pool_name(p) for p in enabled()}
+    for portal in enabled():
+        assert pools[pool_name(portal)].slots == pool_slots(portal.rate_limit_per_sec)
+
+
+def test_load_updates_the_portal_documents_asset_and_nothing_else_does(dagbag):
+    for portal in enabled():
+        dag = dagbag.get_dag(portal.dag_id)
+        for task in dag.tasks:
+            uris = [outlet.uri for outlet in task.outlets]
+            assert uris == ([documents_asset_uri(portal)] if task.task_id == "load" else []), task.task_id
+
+
+def test_every_task_has_a_timeout_from_settings_and_docs(dagbag):
+    timeouts = settings_from_env().stage_timeouts
+    for dag in dagbag.dags.values():
+        for task in dag.tasks:
+            assert task.execution_timeout == timeouts[task.task_id] > timedelta(0)
+            assert task.doc_md and len(task.doc_md) > 40, task.task_id
+
+
+def test_run_params_are_typed(dagbag):
+    for portal in enabled():
+        params = dagbag.get_dag(portal.dag_id).params
+        assert params.get_param("max_pages").schema["type"] == "integer"
+        assert params["max_pages"] == portal.options["max_pages"]
+        assert params.get_param("since").schema["format"] == "date"
+        assert params["since"] is None
+
+
+def test_connections_replace_the_environment_in_the_same_settings():
+    env = {"DIRECTIVES_S3_ENDPOINT": "wrong:1", "DIRECTIVES_WAREHOUSE_URL": "duckdb:///wrong.duckdb"}
+    s3 = Connection(
+        conn_id="directives_s3",
+        conn_type="aws",
+        login="pipeline",
+        password="p@ss/word",
+        extra=json.dumps({"endpoint_url": "https://minio.example:9000", "bucket": "archive"}),
+    )
+    warehouse = Connection(
+        conn_id="directives_warehouse",
+        conn_type="postgres",
+        host="db.example",
+        port=5433,
+        schema="warehouse",
+        login="wh",
+        password="s3cr:t",
+    )
+    settings = apply_connections(settings_from_env(env), s3, warehouse)
+    assert (settings.s3.endpoint, settings.s3.secure) == ("minio.example:9000", True)
+    assert settings.s3.bucket == "archive"
+    assert (settings.s3.access_key, settings.s3.secret_key) == ("pipeline", "p@ss/word")
+    assert settings.warehouse_url == "postgresql://wh:s3cr%3At@db.example:5433/warehouse"
+    assert apply_connections(settings_from_env(env)).s3.endpoint == "wrong:1"
+
+
+def test_a_connection_missing_a_field_is_named():
+    with pytest.raises(ConnectionSettingsError, match="directives_s3.*endpoint_url"):
+        incomplete = Connection(conn_id="directives_s3", conn_type="aws", login="a")
+        apply_connections(settings_from_env({}), incomplete)
