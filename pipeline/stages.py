@@ -242,7 +242,7 @@ def validate(ctx: PipelineContext, extracted: dict) -> dict:
     passed = []
     if entries:
         batch = [dict(e["record"], record_id=e["item"]["ref"]["doc_key"]) for e in entries]
-        outcome = validate_records(batch)
+        outcome = _validate_with_data_docs(ctx, batch, validate_records)
         for entry in entries:
             ref = DocumentRef.from_dict(entry["item"]["ref"])
             failures = outcome.failed.get(ref.doc_key)
@@ -253,6 +253,22 @@ def validate(ctx: PipelineContext, extracted: dict) -> dict:
             else:
                 passed.append(entry)
     return {"manifest": _manifest_or_none(ctx, "validate", passed), "reasons": reasons}
+
+
+def _validate_with_data_docs(ctx: PipelineContext, batch: list[dict], validate_records):
+    """The portal's Checkpoint over the batch; its Data Docs go to the object store and var/."""
+    import tempfile
+    from pathlib import Path
+
+    from quality.data_docs import publish
+
+    with tempfile.TemporaryDirectory(prefix="directives-docs-") as docs:
+        outcome = validate_records(
+            batch, checkpoint=f"document_records_{ctx.portal.id}", data_docs_dir=Path(docs)
+        )
+        prefix = publish(ctx.store, Path(docs), ctx.settings.var_dir, ctx.portal.id, ctx.run_id)
+    log.info("%s: Data Docs of the run at %s (object store) and var/%s", ctx.portal.id, prefix, prefix)
+    return outcome
 
 
 # --- load -----------------------------------------------------------------------------------------------

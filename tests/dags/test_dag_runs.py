@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -35,6 +36,7 @@ def pipeline_env(simulator, s3_server, pg_url, tmp_path_factory):
         "DIRECTIVES_S3_SECRET_KEY": s3_server.secret_key,
         "DIRECTIVES_S3_BUCKET": bucket,
         "DIRECTIVES_WAREHOUSE_URL": pg_url,
+        "DIRECTIVES_VAR_DIR": str(tmp_path_factory.mktemp("var")),
     }
     # The tasks get storage and warehouse from Airflow connections; the pipeline's own variables point at
     # nothing, so a task that ignored the connections would fail.
@@ -168,3 +170,17 @@ def test_run_params_limit_the_walk_and_the_period(dagbag, warehouse, simulator):
     assert 0 < warehouse.latest_run(portal_id)["discovered"] <= page_size
     run_dag(dagbag, portal_id, run_conf={"since": "2100-01-01"})
     assert warehouse.latest_run(portal_id)["discovered"] == 0
+
+
+def test_each_run_that_validates_publishes_offline_data_docs(store, pipeline_env):
+    from quality.data_docs import remote_assets
+
+    portal_id = "sim-quangngai-tu"
+    [index] = [
+        k
+        for k in store.list_keys(f"data-docs/{portal_id}/")
+        if k.count("/") == 3 and k.endswith("index.html")
+    ][:1]
+    assert remote_assets(store.get_bytes(index).decode()) == []
+    var_copy = Path(pipeline_env["DIRECTIVES_VAR_DIR"]) / index
+    assert var_copy.is_file()
