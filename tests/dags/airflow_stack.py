@@ -7,11 +7,13 @@ and Celery workers, each in its own process group so that a worker can be killed
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -54,6 +56,8 @@ class AirflowStack:
             "AIRFLOW__API__PORT": str(api_port),
             "AIRFLOW__API__WORKERS": "1",
             "AIRFLOW__API_AUTH__JWT_SECRET": os.urandom(16).hex(),
+            # The REST API without log-in (loopback only, for this test's triggers).
+            "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_ALL_ADMINS": "True",
             "AIRFLOW__API__SECRET_KEY": os.urandom(16).hex(),
             # A worker that dies mid-task is noticed within seconds, not the default 5 minutes.
             "AIRFLOW__SCHEDULER__TASK_INSTANCE_HEARTBEAT_TIMEOUT": "20",
@@ -104,6 +108,8 @@ class AirflowStack:
         except ProcessLookupError:
             pass
         process.wait(timeout=30)
+        process.log_file.close()  # type: ignore[attr-defined]
+        del self.processes[name]
 
     def stop(self) -> None:
         for process in reversed(list(self.processes.values())):
@@ -136,6 +142,20 @@ class AirflowStack:
             self.check_alive()
             time.sleep(1)
         raise StackError(f"api-server did not answer at {url} within {timeout:.0f} s")
+
+    def api(self, method: str, path: str, body: dict | None = None) -> tuple[int, dict]:
+        """A call to the REST API (/api/v2/...): status and decoded JSON answer."""
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{self.api_port}/api/v2/{path.lstrip('/')}",
+            data=json.dumps(body).encode() if body is not None else None,
+            headers={"Content-Type": "application/json"},
+            method=method,
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=120) as response:
+                return response.status, json.loads(response.read() or b"{}")
+        except urllib.error.HTTPError as exc:
+            return exc.code, json.loads(exc.read() or b"{}")
 
     def check_alive(self, *, except_: tuple[str, ...] = ()) -> None:
         for name, process in self.processes.items():
