@@ -139,7 +139,8 @@ def test_mounted_folders_exist_in_the_repository():
 
 def test_compose_names_every_service():
     services = set(compose()["services"])
-    assert AIRFLOW_SERVICES | {"postgres", "redis", "minio", "minio-init", "warehouse-db", "simulator"} <= services
+    others = {"postgres", "redis", "minio", "minio-init", "warehouse-db", "simulator"}
+    assert AIRFLOW_SERVICES | others <= services
 
 
 def test_every_long_running_service_has_a_healthcheck():
