@@ -145,6 +145,7 @@ def main() -> int:
     sim_log.addHandler(counter)
     sim_log.propagate = False
     stack = None
+    redis_url = None
     try:
         sim = start_simulator(work / "simulator")
         sim.state.reset(scale=args.scale)
@@ -221,6 +222,10 @@ def main() -> int:
     finally:
         if stack is not None:
             stack.stop()
+        if redis_url is not None:
+            import redis
+
+            redis.Redis.from_url(redis_url).flushdb()
         for service in reversed(services):
             service.stop()
         if databases:
