@@ -11,8 +11,9 @@ STAMP := $(VENV)/.installed
 # Debian packages the pipeline needs at run time: OCR (Tesseract + Vietnamese), poppler (pdftotext/pdftoppm
 # for the benchmark and the scan renderer), fonts with Vietnamese glyphs for the fixture builder, antiword for
 # legacy Word .doc attachments; LibreOffice Writer (headless) renders .doc/.docx to PDF so the real-corpus
-# goldens (tests/fixtures/real) can be labelled and re-checked from the page as a reader sees it.
-APT_PACKAGES := tesseract-ocr tesseract-ocr-vie poppler-utils fonts-dejavu-core antiword libreoffice-writer-nogui
+# goldens (tests/fixtures/real) can be labelled and re-checked from the page as a reader sees it; Chromium
+# (headless) for the web page test.
+APT_PACKAGES := tesseract-ocr tesseract-ocr-vie poppler-utils fonts-dejavu-core antiword libreoffice-writer-nogui chromium
 
 .PHONY: setup system-deps python-deps demo test lint bench eval simulate clean-demo
 
