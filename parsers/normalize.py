@@ -36,8 +36,28 @@ def fold(text: str) -> str:
 
 
 def fold_key(text: str) -> str:
-    """Accent-, case- and punctuation-insensitive key: 'Cộng hòa  XÃ-HỘI' -> 'cong hoa xa hoi'."""
+    """Accent-, case- and punctuation-insensitive key: 'Cộng hòa  XÃ-HỘI' -> 'cong hoa xa hoi'.
+
+    This is the archive's Vietnamese folding (search, filters, citation keys all use it under its other
+    name, `fold_vietnamese`): NFC first, đ/Đ -> d, tones and vowel marks stripped (so the old and the new tone
+    placement, hoà/hòa and uỷ/ủy, fold alike), lower case, every run of other characters one space."""
     return " ".join(re.findall(r"[a-z0-9]+", fold(nfc(text)).lower()))
+
+
+fold_vietnamese = fold_key
+
+# Tone marks as one digit, so an accented token stays one alphanumeric word for any full-text tokenizer.
+_TONE_DIGITS = {"\u0301": "1", "\u0300": "2", "\u0309": "3", "\u0303": "4", "\u0323": "5"}
+
+
+def accent_tokens(text: str) -> list[str]:
+    """Accent-sensitive but tone-placement-insensitive tokens: 'Đảng' -> ['đang3'], 'đang' -> ['đang'],
+    'hoà' and 'hòa' -> ['hoa2']. Search ranks a match of these above a folded-only match."""
+    tokens = []
+    for word in re.findall(r"[^\W_]+", nfc(text).lower()):
+        letters, tones = tone_key(word)
+        tokens.append(letters.lower() + "".join(_TONE_DIGITS[t] for t in tones))
+    return tokens
 
 
 def strip_markdown(text: str) -> str:

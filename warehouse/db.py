@@ -101,6 +101,10 @@ class Warehouse:
                 self.execute("SELECT pg_advisory_xact_lock(:key)", {"key": _MIGRATE_LOCK})
             for statement in schema.ddl(self.dialect):
                 self.execute(statement)
+            from warehouse import search_schema
+
+            for statement in search_schema.ddl(self.dialect):
+                self.execute(statement)
 
     # --- low level --------------------------------------------------------------------------------------
 
