@@ -92,5 +92,35 @@ def report(fixtures: Path = LINKS_FIXTURES) -> str:
     return "\n".join(lines)
 
 
+def _same_body(labelled: str, predicted: str) -> bool:
+    """Bodies match on their first three folded words (a list of bodies may be cut after the first)."""
+    a, b = fold_vietnamese(labelled).split()[:3], fold_vietnamese(predicted).split()[:3]
+    return bool(a) and (a == b or a[: len(b)] == b or b[: len(a)] == a)
+
+
 def evaluate_assignments(fixtures: Path = LINKS_FIXTURES) -> tuple[Score, dict[str, Score]]:
-    raise NotImplementedError
+    """A prediction is right when it names the labelled body and its task text contains the labelled
+    quote; `type_right` counts the matches whose deadline is right too (both none, or the labelled one
+    inside the predicted deadline)."""
+    from parsers.assignments import extract_assignments
+
+    labels = yaml.safe_load((fixtures / "assignments.yaml").read_text(encoding="utf-8"))
+    total, per_file = Score(), {}
+    for name, expected in labels.items():
+        got = extract_assignments(_text(name, fixtures))
+        score = Score(labelled=len(expected), predicted=len(got))
+        free = list(range(len(got)))
+        for label in expected:
+            quote = fold_vietnamese(label["quote"])
+            for j in free:
+                if _same_body(label["assignee"], got[j].assignee) and quote in fold_vietnamese(got[j].task):
+                    free.remove(j)
+                    score.correct += 1
+                    want = fold_vietnamese(label.get("deadline") or "")
+                    have = fold_vietnamese(got[j].deadline_text or "")
+                    score.type_right += (want in have) if want else not have
+                    break
+        per_file[name] = score
+        for field in ("labelled", "predicted", "correct", "type_right"):
+            setattr(total, field, getattr(total, field) + getattr(score, field))
+    return total, per_file
