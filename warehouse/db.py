@@ -177,7 +177,7 @@ class Warehouse:
 
     def encode(self, table: str, row: Mapping[str, Any]) -> dict[str, Any]:
         """Python values -> driver parameters for `table`'s columns (JSON, dates, UTC timestamps)."""
-        spec = TABLES_BY_NAME[table]
+        spec = _table_spec(table)
         encoded = {}
         for name, value in row.items():
             kind = spec.column(name).type
@@ -202,7 +202,7 @@ class Warehouse:
         return json.dumps(value, ensure_ascii=False, default=str)
 
     def _decode(self, row: dict, table: str) -> dict:
-        spec = TABLES_BY_NAME[table]
+        spec = _table_spec(table)
         for name in row.keys() & set(spec.column_names):
             kind = spec.column(name).type
             value = row[name]
@@ -381,6 +381,16 @@ class Warehouse:
             )
         finally:
             staging.close()
+
+
+def _table_spec(name: str) -> schema.Table:
+    """A primary table (warehouse/schema.py) or a derived one (warehouse/search_schema.py)."""
+    from warehouse.search_schema import DERIVED_TABLES
+
+    spec = TABLES_BY_NAME.get(name) or next((t for t in DERIVED_TABLES if t.name == name), None)
+    if spec is None:
+        raise WarehouseError(f"unknown table {name!r}")
+    return spec
 
 
 def _copy_to_parquet(conn, select: str, output: Path) -> int:

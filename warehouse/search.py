@@ -277,7 +277,8 @@ def search(wh: Warehouse, query: SearchQuery, registry_ids: Iterable[str] = ()) 
         "FROM search_index s JOIN documents d ON d.portal_id = s.portal_id AND d.doc_key = s.doc_key "
         f"AND d.version = s.version WHERE {' AND '.join(where)}"
     )
-    total = int(wh.scalar(f"SELECT count(*) {source}", params) or 0)
+    count_sql = f"SELECT count(*) {source}"
+    total = int(wh.scalar(count_sql, _used(count_sql, params)) or 0)
     order = "d.issued_date DESC NULLS LAST, d.portal_id, d.doc_key"
     if q.sort == "relevance":
         order = f"score DESC, {order}"
@@ -291,6 +292,11 @@ def search(wh: Warehouse, query: SearchQuery, registry_ids: Iterable[str] = ()) 
         row["score"] = int(row["score"])
         row["snippet"] = snippet(row.pop("snippet_source") or row.get("subject") or "", tokens)
     return SearchResults(total=total, hits=rows, tokens=tokens)
+
+
+def _used(sql: str, params: dict[str, Any]) -> dict[str, Any]:
+    """The parameters the statement names (DuckDB refuses extra ones)."""
+    return {k: v for k, v in params.items() if re.search(rf":{k}\b", sql)}
 
 
 # --- snippets -------------------------------------------------------------------------------------------
