@@ -24,6 +24,7 @@ from parsers.normalize import accent_tokens, fold_vietnamese, nfc, strip_markdow
 # Document types whose assignments are extracted at load time (directives, conclusions, plans and kin).
 ASSIGNING_TYPES = frozenset({"CT", "KL", "TB", "KH", "CTr", "NQ", "CĐ", "HD", "CV"})
 
+
 def _key(text: str) -> str:
     """Accent-sensitive, tone-placement-insensitive words: 'bộ' and 'bố', 'cơ' and 'có' stay apart."""
     return " ".join(accent_tokens(text))
@@ -32,27 +33,133 @@ def _key(text: str) -> str:
 _ORGAN_STARTS = tuple(
     _key(w)
     for w in (
-        "cấp ủy", "cấp", "chính quyền", "ban", "sở", "ủy ban", "uỷ ban", "ubnd", "hđnd",
-        "văn phòng", "công an", "bộ", "ngành", "đảng ủy", "đảng đoàn", "huyện ủy", "tỉnh ủy", "thành ủy",
-        "thị ủy", "mặt trận", "mttq", "đoàn", "hội", "trung tâm", "cơ quan", "đơn vị", "địa phương",
-        "huyện", "xã", "phường", "thành phố", "lực lượng", "thành viên", "bí thư", "chủ tịch", "giám đốc",
-        "thủ trưởng", "người đứng đầu", "đồng chí", "đ/c", "nhà đầu tư", "chủ đầu tư", "công ty",
-        "chủ công trình", "cán bộ", "trường đại học", "trường cao đẳng", "bệnh viện", "báo", "đài", "cục", "chi cục", "kho bạc",
-        "viện", "tòa án", "ngân hàng", "thường trực", "bch", "bcđ", "tỉnh đoàn", "quân sự", "bộ chỉ huy",
+        "cấp ủy",
+        "cấp",
+        "chính quyền",
+        "ban",
+        "sở",
+        "ủy ban",
+        "uỷ ban",
+        "ubnd",
+        "hđnd",
+        "văn phòng",
+        "công an",
+        "bộ",
+        "ngành",
+        "đảng ủy",
+        "đảng đoàn",
+        "huyện ủy",
+        "tỉnh ủy",
+        "thành ủy",
+        "thị ủy",
+        "mặt trận",
+        "mttq",
+        "đoàn",
+        "hội",
+        "trung tâm",
+        "cơ quan",
+        "đơn vị",
+        "địa phương",
+        "huyện",
+        "xã",
+        "phường",
+        "thành phố",
+        "lực lượng",
+        "thành viên",
+        "bí thư",
+        "chủ tịch",
+        "giám đốc",
+        "thủ trưởng",
+        "người đứng đầu",
+        "đồng chí",
+        "đ/c",
+        "nhà đầu tư",
+        "chủ đầu tư",
+        "công ty",
+        "chủ công trình",
+        "cán bộ",
+        "trường đại học",
+        "trường cao đẳng",
+        "bệnh viện",
+        "báo",
+        "đài",
+        "cục",
+        "chi cục",
+        "kho bạc",
+        "viện",
+        "tòa án",
+        "ngân hàng",
+        "thường trực",
+        "bch",
+        "bcđ",
+        "tỉnh đoàn",
+        "quân sự",
+        "bộ chỉ huy",
     )
 )
 _BODY_LEADS = tuple(_key(w) for w in ("các", "mỗi", "toàn thể", "tất cả"))
 _TASK_VERBS = tuple(
     _key(v)
     for v in (
-        "chỉ đạo", "lãnh đạo", "chủ trì", "phối hợp", "tập trung", "tiếp tục", "khẩn trương", "chịu trách nhiệm",
-        "có trách nhiệm", "tham mưu", "triển khai", "thực hiện", "tổ chức", "tăng cường", "chấp hành",
-        "rà soát", "hướng dẫn", "theo dõi", "xây dựng", "kiểm tra", "đẩy nhanh", "đẩy mạnh", "quán triệt",
-        "làm nòng cốt", "phát huy", "nêu cao", "phải", "cần", "siết chặt", "kích hoạt", "thống nhất",
-        "không tổ chức", "thường xuyên", "chủ động", "chuẩn bị", "dự hội nghị", "nghiên cứu", "đề xuất",
-        "bố trí", "khắc phục", "giải quyết", "trực tiếp", "quan tâm", "nâng cao", "bảo đảm", "đảm bảo",
-        "hoàn thành", "tuyên truyền", "vận động", "sẵn sàng", "kịp thời", "huy động", "ưu tiên", "đôn đốc",
-        "giám sát", "nắm chắc", "sâu sát", "lập hồ sơ", "lập kế hoạch",
+        "chỉ đạo",
+        "lãnh đạo",
+        "chủ trì",
+        "phối hợp",
+        "tập trung",
+        "tiếp tục",
+        "khẩn trương",
+        "chịu trách nhiệm",
+        "có trách nhiệm",
+        "tham mưu",
+        "triển khai",
+        "thực hiện",
+        "tổ chức",
+        "tăng cường",
+        "chấp hành",
+        "rà soát",
+        "hướng dẫn",
+        "theo dõi",
+        "xây dựng",
+        "kiểm tra",
+        "đẩy nhanh",
+        "đẩy mạnh",
+        "quán triệt",
+        "làm nòng cốt",
+        "phát huy",
+        "nêu cao",
+        "phải",
+        "cần",
+        "siết chặt",
+        "kích hoạt",
+        "thống nhất",
+        "không tổ chức",
+        "thường xuyên",
+        "chủ động",
+        "chuẩn bị",
+        "dự hội nghị",
+        "nghiên cứu",
+        "đề xuất",
+        "bố trí",
+        "khắc phục",
+        "giải quyết",
+        "trực tiếp",
+        "quan tâm",
+        "nâng cao",
+        "bảo đảm",
+        "đảm bảo",
+        "hoàn thành",
+        "tuyên truyền",
+        "vận động",
+        "sẵn sàng",
+        "kịp thời",
+        "huy động",
+        "ưu tiên",
+        "đôn đốc",
+        "giám sát",
+        "nắm chắc",
+        "sâu sát",
+        "lập hồ sơ",
+        "lập kế hoạch",
     )
 )
 _HEADING_VERBS = (*_TASK_VERBS, *(_key(v) for v in ("mời", "lập", "cử", "gửi", "báo cáo")))
@@ -61,7 +168,9 @@ _NARRATIVE = {_key(w) for w in ("đã", "đang", "vẫn", "còn", "được", "c
 # A task verb right after these words is part of a name or a noun phrase (Ban Chỉ đạo, các tổ chức).
 _NOT_VERB_AFTER = {_key(w) for w in ("ban", "các", "những", "mỗi", "của", "cho", "với", "ý kiến")}
 _MAX_BODY_WORDS = 45
-_KET_LUAN, _YEU_CAU, _DE_NGHI, _TRAN_TRONG = (_key(w).split() for w in ("kết luận", "yêu cầu", "đề nghị", "trân trọng"))
+_KET_LUAN, _YEU_CAU, _DE_NGHI, _TRAN_TRONG = (
+    _key(w).split() for w in ("kết luận", "yêu cầu", "đề nghị", "trân trọng")
+)
 
 _MARKER = re.compile(
     r"^\s*(?:(?P<roman>[IVX]{1,4}\.)|(?P<num>\d{1,2}(?:\.\d{1,2})*[.)])|(?P<letter>[a-zđ]\))|"
@@ -312,7 +421,9 @@ def extract_assignments(text: str) -> list[Assignment]:
         if is_heading:
             following = i + 1 < len(units) and units[i + 1].rank is not None and units[i + 1].rank > unit.rank
             if after.strip() or following:
-                made = _make(head_body, "heading", with_items(i, unit.text.rstrip().rstrip(":") + ":"), unit.start)
+                made = _make(
+                    head_body, "heading", with_items(i, unit.text.rstrip().rstrip(":") + ":"), unit.start
+                )
                 if made:
                     found.append(made)
                     produced = True
@@ -338,7 +449,7 @@ def extract_assignments(text: str) -> list[Assignment]:
                 # Subject shape, at the start of a sentence or of a clause after ';'.
                 if (produced and pos == 0 and is_heading) or narrative:
                     continue
-                for clause_pos, clause in _clauses(sentence):
+                for clause_pos, _clause in _clauses(sentence):
                     split = _split_body(sentence[clause_pos:])
                     if split is None:
                         continue
@@ -348,8 +459,12 @@ def extract_assignments(text: str) -> list[Assignment]:
                         produced = True
                     break
         # A list item without a body but with a deadline belongs to the body the list was addressed to.
-        if not produced and i not in covered and unit.rank is not None and last_cued and _DEADLINE.search(
-            unit.text
+        if (
+            not produced
+            and i not in covered
+            and unit.rank is not None
+            and last_cued
+            and _DEADLINE.search(unit.text)
         ):
             made = _make(last_cued, "inherited", unit.text, unit.start)
             if made:

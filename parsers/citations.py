@@ -107,7 +107,9 @@ def _issuer_after(rest: str) -> str | None:
 def _sentence(text: str, start: int, end: int) -> str:
     left = max(text.rfind(". ", 0, start), text.rfind("; ", 0, start), text.rfind("\n\n", 0, start))
     left = max(left + 1, start - 300)
-    right_candidates = [i for i in (text.find(". ", end), text.find("; ", end), text.find("\n\n", end)) if i >= 0]
+    right_candidates = [
+        i for i in (text.find(". ", end), text.find("; ", end), text.find("\n\n", end)) if i >= 0
+    ]
     right = min([*right_candidates, len(text), end + 300])
     return re.sub(r"\s+", " ", text[left : right + 1]).strip()
 

@@ -350,37 +350,11 @@ class Warehouse:
     # --- export -----------------------------------------------------------------------------------------
 
     def export_parquet(self, output: str | Path, current_only: bool = True) -> int:
-        """Write the documents table (current versions, or all) to a Parquet file; returns the row count."""
-        output = Path(output)
-        output.parent.mkdir(parents=True, exist_ok=True)
-        where = "WHERE is_current" if current_only else ""
-        select = f"SELECT * FROM documents {where} ORDER BY portal_id, doc_key, version"
-        if self.dialect == DUCKDB:
-            return _copy_to_parquet(self.conn, select, output)
-        import duckdb
+        """Write the documents table (current versions, or all) to a typed Parquet file; returns the row
+        count. The typing rules live in warehouse/export.py."""
+        from warehouse.export import export_documents
 
-        # Postgres rows are staged in an in-memory DuckDB table of the same design, then copied out.
-        rows = self.query(select, table="documents")
-        staging = duckdb.connect()
-        try:
-            for statement in schema.create_statements(schema.DOCUMENTS, DUCKDB):
-                staging.execute(statement)
-            if rows:
-                names = schema.DOCUMENTS.column_names
-                placeholders = ", ".join("?" for _ in names)
-                duck = Warehouse(DUCKDB, staging, "duckdb://:memory:")
-                staging.executemany(
-                    f"INSERT INTO documents ({', '.join(names)}) VALUES ({placeholders})",
-                    [
-                        [duck.encode("documents", {n: row[n] for n in names})[n] for n in names]
-                        for row in rows
-                    ],
-                )
-            return _copy_to_parquet(
-                staging, "SELECT * FROM documents ORDER BY portal_id, doc_key, version", output
-            )
-        finally:
-            staging.close()
+        return export_documents(self, Path(output), "parquet", all_versions=not current_only)
 
 
 def _table_spec(name: str) -> schema.Table:
@@ -391,12 +365,6 @@ def _table_spec(name: str) -> schema.Table:
     if spec is None:
         raise WarehouseError(f"unknown table {name!r}")
     return spec
-
-
-def _copy_to_parquet(conn, select: str, output: Path) -> int:
-    literal = "'" + str(output).replace("'", "''") + "'"
-    conn.execute(f"COPY ({select}) TO {literal} (FORMAT parquet)")
-    return int(conn.execute(f"SELECT count(*) FROM read_parquet({literal})").fetchone()[0])
 
 
 def _connect_duckdb(url: str, lock_timeout: float):

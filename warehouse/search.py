@@ -101,9 +101,7 @@ def index_row(doc: Mapping[str, Any]) -> dict[str, Any]:
         "type_folded": fold_vietnamese(_join(doc.get("doc_type"), doc.get("doc_type_name"))),
         "issuer_folded": fold_vietnamese(_join(doc.get("issuer_parent"), doc.get("issuer"))),
         "signer_folded": fold_vietnamese(doc.get("signer_name") or ""),
-        "province_folded": fold_vietnamese(
-            _join(doc.get("province_name"), doc.get("province_merged_into"))
-        ),
+        "province_folded": fold_vietnamese(_join(doc.get("province_name"), doc.get("province_merged_into"))),
     }
 
 

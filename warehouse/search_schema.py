@@ -22,7 +22,11 @@ SEARCH_INDEX = Table(
         C("portal_id", "text", "Registry id of the portal.", False),
         C("doc_key", "text", "The portal's key for the document.", False),
         C("version", "int", "The indexed (current) version.", False),
-        C("content", "text", "Number, type code and name, subject, issuer, signer, recipients and body, NFC."),
+        C(
+            "content",
+            "text",
+            "Number, type code and name, subject, issuer, signer, recipients and body, NFC.",
+        ),
         C("head", "text", "Number, type code and name and subject: matches here rank higher."),
         C("folded", "text", "fold_vietnamese(content): 'dang uy phong chong ...'."),
         C("head_folded", "text", "fold_vietnamese(head)."),
@@ -168,7 +172,7 @@ VIEW_COMMENTS = {
     "document_recipients": "One row per recipient (Nơi nhận / Kính gửi entry) of each current document.",
     "citation_links": "citations joined to the archived document each one cites, when one matches "
     "(number, type, year); cited_portal_id/cited_doc_key are null otherwise.",
-    "current_assignments": "assignments of current documents, with the document's type, number, date, issuer.",
+    "current_assignments": "assignments of current documents, with the type, number, date and issuer.",
     "portal_health": "Per portal: current documents, quarantined items, last run, its status, last success.",
 }
 
