@@ -54,7 +54,9 @@ def test_jsonl_round_trips_through_duckdb_and_pandas(exported):
     frame = pd.read_json(out, lines=True, dtype=False)
     assert pd.to_datetime(frame["fetched_at"]).dt.tz is not None
     con = duckdb.connect()
-    described = {r[0]: r[1] for r in con.execute(f"DESCRIBE SELECT * FROM read_json_auto('{out}')").fetchall()}
+    described = {
+        r[0]: r[1] for r in con.execute(f"DESCRIBE SELECT * FROM read_json_auto('{out}')").fetchall()
+    }
     assert described["issued_date"] == "DATE"
     assert described["recipients"] == "VARCHAR[]"
     assert described["fetched_at"].startswith("TIMESTAMP")
@@ -113,7 +115,11 @@ def test_views(archive):
     assert {"doc_key": "ct08", "cited_number": "125-KL/TU", "cited_doc_key": "kl125"} in links
     assert {"doc_key": "kl125", "cited_number": "15/CT-TTg", "cited_doc_key": None} in links
     tasks = archive.query("SELECT doc_key, assignee, deadline_date FROM current_assignments ORDER BY doc_key")
-    assert {"doc_key": "kl125", "assignee": "Ban Cán sự đảng UBND tỉnh", "deadline_date": date(2021, 9, 5)} in tasks
+    assert {
+        "doc_key": "kl125",
+        "assignee": "Ban Cán sự đảng UBND tỉnh",
+        "deadline_date": date(2021, 9, 5),
+    } in tasks
     health = archive.query("SELECT portal_id, documents FROM portal_health ORDER BY portal_id")
     assert [(h["portal_id"], int(h["documents"])) for h in health] == [
         ("sim-binhthuan-ubnd", 1),
