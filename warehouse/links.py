@@ -68,8 +68,8 @@ def citations_of(wh: Warehouse, portal_id: str, doc_key: str, version: int) -> l
 
 
 def cited_by(wh: Warehouse, portal_id: str, doc_key: str) -> list[dict]:
-    """Current documents whose text cites this document."""
-    return wh.query(
+    """Current documents whose text cites this document (each once, with its first citing sentence)."""
+    rows = wh.query(
         "SELECT l.portal_id, l.doc_key, l.version, l.cited_number, l.sentence, d.number, d.subject, "
         "d.issued_date FROM citation_links l JOIN documents d ON d.portal_id = l.portal_id "
         "AND d.doc_key = l.doc_key AND d.version = l.version "
@@ -77,6 +77,12 @@ def cited_by(wh: Warehouse, portal_id: str, doc_key: str) -> list[dict]:
         "ORDER BY d.issued_date DESC NULLS LAST, l.portal_id, l.doc_key, l.ordinal",
         {"portal_id": portal_id, "doc_key": doc_key},
     )
+    seen, unique = set(), []
+    for row in rows:
+        if (row["portal_id"], row["doc_key"]) not in seen:
+            seen.add((row["portal_id"], row["doc_key"]))
+            unique.append(row)
+    return unique
 
 
 def assignments_of(wh: Warehouse, portal_id: str, doc_key: str, version: int) -> list[dict]:

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from parsers.normalize import accent_tokens, fold, fold_vietnamese
+from parsers.normalize import accent_tokens, fold_lower, fold_vietnamese
 from warehouse.db import Warehouse, as_date
 from warehouse.schema import POSTGRES
 
@@ -31,6 +31,7 @@ MAX_INDEXED_CHARS = 400_000
 SORTS = ("relevance", "date")
 FAMILIES = ("party", "state")
 SNIPPET_CHARS = 240
+SNIPPET_SCAN_CHARS = 50_000  # the snippet comes from the first match within this much of the text
 
 SCORE_NUMBER, SCORE_ACCENTED, SCORE_HEAD = 8, 4, 2
 
@@ -94,9 +95,10 @@ def index_row(doc: Mapping[str, Any]) -> dict[str, Any]:
         "version": doc["version"],
         "content": content,
         "head": head,
-        "folded": fold_vietnamese(content),
-        "head_folded": fold_vietnamese(head),
-        "accented": " ".join(accent_tokens(content)),
+        # Padded with a space at each end, so a whole-word match is contains(column, ' word ').
+        "folded": f" {fold_vietnamese(content)} ",
+        "head_folded": f" {fold_vietnamese(head)} ",
+        "accented": f" {' '.join(accent_tokens(content))} ",
         "number_folded": fold_vietnamese(doc.get("number") or ""),
         "type_folded": fold_vietnamese(_join(doc.get("doc_type"), doc.get("doc_type_name"))),
         "issuer_folded": fold_vietnamese(_join(doc.get("issuer_parent"), doc.get("issuer"))),
@@ -189,7 +191,7 @@ def _contains_all(column: str, tokens: Sequence[str], prefix: str, params: dict)
     parts = []
     for i, token in enumerate(tokens):
         params[f"{prefix}{i}"] = f" {token} "
-        parts.append(f"contains(' ' || coalesce({column}, '') || ' ', :{prefix}{i})")
+        parts.append(f"contains({column}, :{prefix}{i})")
     return "(" + " AND ".join(parts) + ")"
 
 
@@ -300,18 +302,13 @@ def _used(sql: str, params: dict[str, Any]) -> dict[str, Any]:
 # --- snippets -------------------------------------------------------------------------------------------
 
 
-def _folded_lower(text: str) -> str:
-    """Same length as `text`: offsets found here are offsets in the original."""
-    return "".join(c if len(c.lower()) != 1 else c.lower() for c in fold(text))
-
-
 def snippet(text: str, tokens: Sequence[str], width: int = SNIPPET_CHARS) -> list[tuple[str, bool]]:
     """A window of the text around the first match, as (piece, is_match) pieces; highlighting is the
     caller's (HTML <mark> on the page, bold in a terminal)."""
-    text = re.sub(r"\s+", " ", text).strip()
+    text = re.sub(r"\s+", " ", text[:SNIPPET_SCAN_CHARS]).strip()
     if not text:
         return []
-    folded = _folded_lower(text)
+    folded = fold_lower(text)
     spans = []
     for token in set(tokens):
         spans += [m.span() for m in re.finditer(rf"(?<![a-z0-9]){re.escape(token)}(?![a-z0-9])", folded)]
