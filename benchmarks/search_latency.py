@@ -2,7 +2,8 @@
 
     .venv/bin/python benchmarks/search_latency.py [--documents 10000] [--repeat 5] [--backend both]
 
-The documents are made from real sentences (the seeds and the real corpus texts of tests/fixtures/links) with random types, numbers, issuers,
+The documents are made from real sentences (the seeds, the real corpus texts of tests/fixtures/links)
+with random types, numbers, issuers,
 signers, provinces and dates; each is written to `documents` and indexed by warehouse.search.index_document
 (the loader's own indexing), without citations or assignments, which search does not read. Every query goes
 through warehouse.search.search, the layer behind `directives search` and the web page, and is timed end to
@@ -105,13 +106,19 @@ def simulated_documents(n: int, seed: int = 11) -> list[dict]:
 
 def _insert_many(wh: Warehouse, table: str, rows: list[dict]) -> None:
     names = list(rows[0])
-    sql = wh._sql(f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join(':' + n for n in names)})")
     params = [wh.encode(table, r) for r in rows]
     if wh.dialect == "postgres":
+        sql = wh._sql(
+            f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join(':' + n for n in names)})"
+        )
         with wh.conn.cursor() as cursor:
             cursor.executemany(sql, params)
-    else:
-        wh.conn.executemany(sql, params)
+    else:  # DuckDB inserts row by row slowly; an Arrow table goes in at once
+        import pyarrow as pa
+
+        wh.conn.register("bulk_rows", pa.Table.from_pylist(params))
+        wh.conn.execute(f"INSERT INTO {table} ({', '.join(names)}) SELECT {', '.join(names)} FROM bulk_rows")
+        wh.conn.unregister("bulk_rows")
 
 
 def load(wh: Warehouse, docs: list[dict]) -> float:

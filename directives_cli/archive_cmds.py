@@ -247,6 +247,7 @@ def data_dictionary(output: Path | None) -> None:
 def serve(host: str, port: int) -> None:
     """The archive's read-only web page: search, documents with their versions and originals, portals."""
     import uvicorn
+
     from webapp.app import create_app
 
     uvicorn.run(create_app(), host=host, port=port, log_level="info")

@@ -55,8 +55,9 @@ def render() -> str:
         "## Exports",
         "",
         "`directives export OUT [--format parquet|csv|jsonl] [--all-versions]` writes the `documents` table "
-        "(current versions, or all). The format comes from `--format` or from the suffix (`.parquet`, `.csv`, "
-        "`.jsonl`); a flag that contradicts the suffix is refused. Column types are those of the export "
+        "(current versions, or all). The format comes from `--format` or from the suffix (`.parquet`, "
+        "`.csv`, `.jsonl`); a flag that contradicts the suffix is refused. Column types are those of the "
+        "export "
         "column below in every export: dates are dates (`YYYY-MM-DD` in text formats), timestamps are UTC "
         "with their offset (`2026-11-20T01:02:03+00:00` in text formats), lists of strings are list columns "
         "(JSON arrays in CSV cells), JSON objects are JSON text.",

@@ -66,3 +66,14 @@ def test_eval_links_reports_the_targets():
     assert assignments.precision >= 0.9 and assignments.recall >= 0.8
     result = run("eval-links")
     assert result.exit_code == 0 and "citations" in result.output and "assignments" in result.output
+
+
+def test_compose_serves_the_page_on_the_host_loopback_only():
+    from pathlib import Path
+
+    import yaml
+
+    compose = yaml.safe_load((Path(__file__).resolve().parents[2] / "docker-compose.yml").read_text())
+    web = compose["services"]["archive-web"]
+    assert web["entrypoint"][:2] == ["directives", "serve"]
+    assert all(str(port).startswith("127.0.0.1:") for port in web["ports"])
