@@ -81,8 +81,10 @@ _ORGAN_STARTS = tuple(
         "trường đại học",
         "trường cao đẳng",
         "bệnh viện",
-        "báo",
-        "đài",
+        "báo quảng",
+        "báo và phát thanh",
+        "đài phát thanh",
+        "đài truyền hình",
         "cục",
         "chi cục",
         "kho bạc",
@@ -168,6 +170,9 @@ _NARRATIVE = {_key(w) for w in ("đã", "đang", "vẫn", "còn", "được", "c
 # A task verb right after these words is part of a name or a noun phrase (Ban Chỉ đạo, các tổ chức).
 _NOT_VERB_AFTER = {_key(w) for w in ("ban", "các", "những", "mỗi", "của", "cho", "với", "ý kiến")}
 _MAX_BODY_WORDS = 45
+# Directives, conclusions and plans are a few pages; past this much text (a 100-page report) the rest is
+# not read, so the loader's time per document stays bounded.
+MAX_TEXT_CHARS = 200_000
 _KET_LUAN, _YEU_CAU, _DE_NGHI, _TRAN_TRONG = (
     _key(w).split() for w in ("kết luận", "yêu cầu", "đề nghị", "trân trọng")
 )
@@ -288,8 +293,9 @@ def _verb_at(words: list[str], i: int, original_words: list[str], verbs=_TASK_VE
     return None
 
 
-def _split_body(sentence: str, verbs=_TASK_VERBS) -> tuple[str, str] | None:
-    """(body, rest) when the sentence starts with a body followed, within reach, by a task verb."""
+def _split_body(sentence: str, verbs=_TASK_VERBS, cued: bool = False) -> tuple[str, str] | None:
+    """(body, rest) when the sentence starts with a body followed, within reach, by a task verb; after a
+    cue ("Giao X là cơ quan thường trực, có trách nhiệm ...") a narrative word does not end the search."""
     original = sentence.split()
     folded = [_key(w) or w for w in original]
     if not original or not _starts_with_organ(" ".join(folded).split()):
@@ -297,7 +303,7 @@ def _split_body(sentence: str, verbs=_TASK_VERBS) -> tuple[str, str] | None:
     for i in range(1, min(len(original), _MAX_BODY_WORDS)):
         if folded[i : i + 2] in (_KET_LUAN, _YEU_CAU, _DE_NGHI, _TRAN_TRONG):  # the issuer speaking
             return None
-        if folded[i] in _NARRATIVE and i <= 12 and not _verb_at(folded, i, original, verbs):
+        if not cued and folded[i] in _NARRATIVE and i <= 12 and not _verb_at(folded, i, original, verbs):
             return None
         if _verb_at(folded, i, original, verbs):
             body = " ".join(original[:i]).rstrip(",;: ")
@@ -370,7 +376,7 @@ def _make(assignee: str, cue: str, task: str, start: int) -> Assignment | None:
 
 def extract_assignments(text: str) -> list[Assignment]:
     """Every assignment in reading order (the text up to 'Nơi nhận' is read)."""
-    text = strip_markdown(nfc(text or ""))
+    text = strip_markdown(nfc((text or "")[:MAX_TEXT_CHARS]))
     units = _units(text)
     cut = next((i for i, u in enumerate(units) if _END_OF_BODY.match(u.text) and i > 3), len(units))
     units = units[:cut]
@@ -381,9 +387,17 @@ def extract_assignments(text: str) -> list[Assignment]:
         """The deeper list items after unit i, when it introduces a list (ends with ':' or is a heading)."""
         unit = units[i]
         parts = []
-        if unit.text.rstrip().endswith(":") or (unit.rank is not None and len(unit.text.split()) <= 14):
-            for nxt in units[i + 1 :]:
-                if nxt.rank is None or (unit.rank is not None and nxt.rank <= unit.rank):
+        heading = unit.rank is not None and len(unit.text.split()) <= 14
+        if unit.text.rstrip().endswith(":") or heading:
+            for j, nxt in enumerate(units[i + 1 :]):
+                # A heading written as a Word paragraph ("3.7. Sở Tư pháp") is followed by plain
+                # paragraphs rather than list items: they are its tasks, up to the next list item.
+                plain_under_heading = (
+                    nxt.rank is None and heading and all(u.rank is None for u in units[i + 1 : i + 2 + j])
+                )
+                if not plain_under_heading and (
+                    nxt.rank is None or (unit.rank is not None and nxt.rank <= unit.rank)
+                ):
                     break
                 parts.append(nxt.text)
         return "\x1f".join(parts)
@@ -419,7 +433,8 @@ def extract_assignments(text: str) -> list[Assignment]:
             first = _key(" ".join(after.split()[:6]))
             is_heading = any(f" {v} " in f" {first} " for v in _HEADING_VERBS)
         if is_heading:
-            following = i + 1 < len(units) and units[i + 1].rank is not None and units[i + 1].rank > unit.rank
+            nxt = units[i + 1] if i + 1 < len(units) else None
+            following = nxt is not None and (nxt.rank is None or nxt.rank > unit.rank)
             if after.strip() or following:
                 made = _make(
                     head_body, "heading", with_items(i, unit.text.rstrip().rstrip(":") + ":"), unit.start
@@ -433,9 +448,13 @@ def extract_assignments(text: str) -> list[Assignment]:
                 if _NOT_A_CUE_BEFORE.search(sentence[: cue.start()]):
                     continue
                 rest = sentence[cue.end() :]
-                split = _split_body(rest)
+                split = _split_body(rest, cued=True)
                 if split is None:
-                    body_only = rest.rstrip().endswith(":") and len(rest.split()) <= 15
+                    # "Giao Sở Nội vụ:" or a numbered heading "4.4. Đề nghị Viện Kiểm sát nhân dân tỉnh"
+                    short = len(rest.split()) <= 15
+                    body_only = short and (
+                        rest.rstrip().endswith(":") or (unit.rank is not None and pos == 0)
+                    )
                     if not (body_only and _starts_with_organ(_key(rest).split())):
                         continue
                     split = (rest.rstrip().rstrip(":"), "")

@@ -16,11 +16,13 @@ from dataclasses import asdict, dataclass
 from datetime import date
 
 from parsers.metadata_tables import DOC_TYPES
-from parsers.normalize import fold, fold_vietnamese, nfc
+from parsers.normalize import fold_lower, fold_vietnamese, nfc
 
 # Longest window looked at before a number for its type name (a law's title can be long).
 _LOOKBACK = 160
 _MAX_TITLE_WORDS = 14
+# Citations are looked for in the first 2 million characters (a 1,000-page gazette); the rest is not read.
+MAX_TEXT_CHARS = 2_000_000
 
 
 def _type_code(printed: str) -> str:
@@ -116,8 +118,8 @@ def _sentence(text: str, start: int, end: int) -> str:
 
 def extract_citations(text: str, own_number: str | None = None) -> list[Citation]:
     """Every citation in reading order; the document's own number is not a citation of itself."""
-    text = nfc(text or "")
-    folded = fold(text).lower()
+    text = nfc((text or "")[:MAX_TEXT_CHARS])
+    folded = fold_lower(text)
     own_key = fold_vietnamese(own_number) if own_number else None
     found: list[Citation] = []
     last_end, last_type = -1, None

@@ -89,6 +89,12 @@ def report(fixtures: Path = LINKS_FIXTURES) -> str:
             f"precision {a_total.precision:.3f}, recall {a_total.recall:.3f}, "
             f"deadline right on {a_total.type_right}/{a_total.correct} matches"
         )
+    if (fixtures / "assignments-heldout.yaml").exists():
+        held, _ = evaluate_assignments(fixtures, "assignments-heldout.yaml")
+        lines.append(
+            f"assignments, held-out plan (headings only labelled: recall only): "
+            f"{held.correct}/{held.labelled} found, recall {held.recall:.3f}"
+        )
     return "\n".join(lines)
 
 
@@ -98,13 +104,15 @@ def _same_body(labelled: str, predicted: str) -> bool:
     return bool(a) and (a == b or a[: len(b)] == b or b[: len(a)] == a)
 
 
-def evaluate_assignments(fixtures: Path = LINKS_FIXTURES) -> tuple[Score, dict[str, Score]]:
+def evaluate_assignments(
+    fixtures: Path = LINKS_FIXTURES, labels_file: str = "assignments.yaml"
+) -> tuple[Score, dict[str, Score]]:
     """A prediction is right when it names the labelled body and its task text contains the labelled
     quote; `type_right` counts the matches whose deadline is right too (both none, or the labelled one
     inside the predicted deadline)."""
     from parsers.assignments import extract_assignments
 
-    labels = yaml.safe_load((fixtures / "assignments.yaml").read_text(encoding="utf-8"))
+    labels = yaml.safe_load((fixtures / labels_file).read_text(encoding="utf-8"))
     total, per_file = Score(), {}
     for name, expected in labels.items():
         got = extract_assignments(_text(name, fixtures))
