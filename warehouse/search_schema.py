@@ -106,6 +106,7 @@ _PG_SEARCH = (
     "(to_tsvector('simple', coalesce(accented, ''))) STORED",
     "CREATE INDEX IF NOT EXISTS search_index_folded_tsv_idx ON search_index USING gin (folded_tsv)",
     "CREATE INDEX IF NOT EXISTS search_index_accented_tsv_idx ON search_index USING gin (accented_tsv)",
+    "CREATE INDEX IF NOT EXISTS search_index_head_tsv_idx ON search_index USING gin (head_tsv)",
     "CREATE INDEX IF NOT EXISTS search_index_number_trgm_idx ON search_index "
     "USING gin (number_folded gin_trgm_ops)",
     "CREATE INDEX IF NOT EXISTS search_index_signer_trgm_idx ON search_index "
