@@ -10,17 +10,27 @@ from warehouse import schema, search_schema
 from warehouse.db import Warehouse
 
 
+def _drop_all(warehouse: Warehouse) -> None:
+    for table in (*schema.TABLES, *search_schema.DERIVED_TABLES):
+        warehouse.execute(f"DROP TABLE IF EXISTS {table.name} CASCADE")
+
+
 @pytest.fixture(params=["postgres", "duckdb"])
 def wh(request, tmp_path):
+    """Empty tables; on PostgreSQL (one database per session, shared with other test modules) the
+    tables are dropped again afterwards, so no other test finds this one's rows."""
     if request.param == "postgres":
-        warehouse = Warehouse.connect(request.getfixturevalue("pg_url"))
-        for table in (*schema.TABLES, *search_schema.DERIVED_TABLES):
-            warehouse.execute(f"DROP TABLE IF EXISTS {table.name} CASCADE")
+        url = request.getfixturevalue("pg_url")
+        warehouse = Warehouse.connect(url)
+        _drop_all(warehouse)
     else:
         warehouse = Warehouse.connect(f"duckdb:///{tmp_path / 'wh.duckdb'}")
     warehouse.migrate()
     yield warehouse
     warehouse.close()
+    if request.param == "postgres":
+        with Warehouse.connect(url) as cleanup:
+            _drop_all(cleanup)
 
 
 def doc_row(doc_key: str, **fields) -> dict:
