@@ -13,8 +13,8 @@ STAMP := $(VENV)/.installed
 # legacy Word .doc attachments; LibreOffice Writer (headless) renders .doc/.docx to PDF so the real-corpus
 # goldens (tests/fixtures/real) can be labelled and re-checked from the page as a reader sees it. PostgreSQL
 # and Redis: the tests start private instances of them (initdb in a temp dir, redis-server on a free port)
-# when none is running, so a fresh machine runs every test. Chromium (headless) renders a Data Docs page for
-# the screenshot test.
+# when none is running, so a fresh machine runs every test. Chromium (headless) renders a Data Docs page and
+# the archive's web pages for the screenshot tests.
 APT_PACKAGES := tesseract-ocr tesseract-ocr-vie poppler-utils fonts-dejavu-core antiword libreoffice-writer-nogui \
     postgresql redis-server chromium
 

@@ -44,21 +44,82 @@ def _echo_json(obj) -> None:
     click.echo(json.dumps(obj, ensure_ascii=False, indent=2, default=str))
 
 
+def _registry_ids() -> list[str]:
+    from scrapers.registry import RegistryError, load_registry
+
+    try:
+        return [p.id for p in load_registry(None)]
+    except RegistryError:
+        return []
+
+
+def _render_snippet(pieces) -> str:
+    return "".join(click.style(text, bold=True, fg="yellow") if hit else text for text, hit in pieces)
+
+
 @click.command()
-@click.argument("query")
-@click.option("--portal", "portal_id", default=None, help="Only this portal.")
-@click.option("--limit", type=int, default=20, show_default=True)
-def search(query: str, portal_id: str | None, limit: int) -> None:
-    """Find current documents whose number, subject or issuer contains QUERY (case-insensitive)."""
+@click.argument("query", required=False, default="")
+@click.option("--portal", "portal_id", default=None, help="Only this portal (registry id).")
+@click.option("--province", default=None, help="Province, pre-2025 name or the province it merged into.")
+@click.option("--type", "doc_type", default=None, help="Type code (CT, KL, QĐ...) or name (chỉ thị...).")
+@click.option("--issuer", default=None, help="Issuer contains this (accents and case ignored).")
+@click.option("--signer", default=None, help="Signer's name contains this (accents and case ignored).")
+@click.option("--from", "date_from", default=None, help="Issued on or after YYYY-MM-DD.")
+@click.option("--to", "date_to", default=None, help="Issued on or before YYYY-MM-DD.")
+@click.option("--family", type=click.Choice(["party", "state"]), default=None)
+@click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance", show_default=True)
+@click.option("--limit", type=int, default=20, show_default=True, help="1 to 200 results.")
+@click.option("--json", "as_json", is_flag=True, help="Print the hits as JSON.")
+def search(
+    query: str,
+    portal_id,
+    province,
+    doc_type,
+    issuer,
+    signer,
+    date_from,
+    date_to,
+    family,
+    sort,
+    limit,
+    as_json,
+) -> None:
+    """Full-text search of the current documents: number, type, subject, issuer, signer, recipients and
+    body; accents, case and punctuation ignored ("dang uy" finds "Đảng ủy"), accented matches first."""
+    from warehouse.search import SearchError, SearchQuery
+    from warehouse.search import search as run_search
+
+    q = SearchQuery(
+        text=query,
+        portal=portal_id,
+        province=province,
+        doc_type=doc_type,
+        issuer=issuer,
+        signer=signer,
+        date_from=date_from,
+        date_to=date_to,
+        family=family,
+        sort=sort,
+        limit=limit,
+    )
     with _warehouse() as wh:
-        rows = wh.search_documents(query, portal_id=portal_id, limit=limit)
-    for row in rows:
+        try:
+            results = run_search(wh, q, registry_ids=_registry_ids())
+        except SearchError as exc:
+            raise click.UsageError(str(exc)) from exc
+    if as_json:
+        _echo_json({"total": results.total, "hits": results.hits})
+        return
+    for row in results.hits:
         click.echo(
             f"{row['portal_id']:26} {row['doc_key']:>8}  v{row['version']}  {row['number'] or '-':16} "
             f"{row['issued_date'] or '-'}  {(row['subject'] or '')[:70]}"
         )
-    if not rows:
+        if row["snippet"]:
+            click.echo("    " + _render_snippet(row["snippet"]))
+    if not results.hits:
         raise click.ClickException(f"no document matches {query!r}")
+    click.echo(f"{len(results.hits)} of {results.total} shown", err=True)
 
 
 @click.command()
@@ -120,12 +181,86 @@ def quarantine(portal_id: str | None) -> None:
 
 @click.command("export")
 @click.argument("output", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["parquet", "csv", "jsonl"]),
+    default=None,
+    help="Default: from OUTPUT's suffix (.parquet, .csv, .jsonl); a contradiction is refused.",
+)
 @click.option("--all-versions", is_flag=True, help="Every version, not only the current ones.")
-def export_parquet(output: Path, all_versions: bool) -> None:
-    """Export the documents table to a Parquet file (for DuckDB, pandas, Spark...)."""
+def export(output: Path, fmt: str | None, all_versions: bool) -> None:
+    """Export the documents table, typed: dates as dates, timestamps in UTC with their offset, lists as
+    list columns (JSON arrays in CSV). Columns are described in docs/data-dictionary.md."""
+    from warehouse.export import ExportError, export_documents, resolve_format
+
+    try:
+        fmt = resolve_format(output, fmt)
+    except ExportError as exc:
+        raise click.UsageError(str(exc)) from exc
     with _warehouse() as wh:
-        count = wh.export_parquet(output, current_only=not all_versions)
-    click.echo(f"{count} rows written to {output}")
+        count = export_documents(wh, output, fmt, all_versions=all_versions)
+    click.echo(f"{count} rows written to {output} ({fmt})")
 
 
-archive_commands = [search, versions, original, quarantine, export_parquet]
+@click.command("backfill-links")
+@click.option("--portal", "portal_id", default=None, help="Only this portal.")
+def backfill_links(portal_id: str | None) -> None:
+    """Recompute the search index, citations and assignments of every stored version."""
+    from warehouse.derived import backfill
+
+    with _warehouse() as wh:
+        _echo_json(backfill(wh, portal_id))
+
+
+@click.command("eval-links")
+def eval_links() -> None:
+    """Precision and recall of the citation and assignment extractors on their labelled sets."""
+    from parsers.links_eval import report
+
+    click.echo(report())
+
+
+@click.command("data-dictionary")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write it here (docs/data-dictionary.md) instead of printing it.",
+)
+def data_dictionary(output: Path | None) -> None:
+    """The data dictionary of the warehouse and its exports, generated from the schema."""
+    from warehouse.dictionary import render
+
+    text = render()
+    if output:
+        output.write_text(text, encoding="utf-8")
+        click.echo(f"written to {output}")
+    else:
+        click.echo(text, nl=False)
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind (loopback by default).")
+@click.option("--port", type=int, default=8765, show_default=True)
+def serve(host: str, port: int) -> None:
+    """The archive's read-only web page: search, documents with their versions and originals, portals."""
+    import uvicorn
+
+    from webapp.app import create_app
+
+    uvicorn.run(create_app(), host=host, port=port, log_level="info")
+
+
+archive_commands = [
+    search,
+    versions,
+    original,
+    quarantine,
+    export,
+    backfill_links,
+    eval_links,
+    data_dictionary,
+    serve,
+]

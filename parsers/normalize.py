@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from rapidfuzz.distance import Levenshtein
 
@@ -30,14 +31,60 @@ def _fold_char(ch: str) -> str:
     return base if base.isascii() else ch
 
 
+class _CharTable(dict):
+    """A str.translate table filled on first use of each character (fast on long texts)."""
+
+    def __init__(self, fn):
+        super().__init__()
+        self._fn = fn
+
+    def __missing__(self, code: int) -> str:
+        value = self[code] = self._fn(chr(code))
+        return value
+
+
+_FOLD = _CharTable(_fold_char)
+# Lower-cased too, but only where lower-casing keeps one character (offsets stay offsets).
+_FOLD_LOWER = _CharTable(
+    lambda ch: _fold_char(ch).lower() if len(_fold_char(ch).lower()) == 1 else _fold_char(ch)
+)
+
+
 def fold(text: str) -> str:
     """Strip Vietnamese diacritics keeping the length: fold(s)[i] is the base letter of s[i] (s is NFC)."""
-    return "".join(_fold_char(ch) for ch in text)
+    return text.translate(_FOLD)
+
+
+def fold_lower(text: str) -> str:
+    """fold() and lower case, still character for character: offsets found here are offsets in `text`."""
+    return text.translate(_FOLD_LOWER)
 
 
 def fold_key(text: str) -> str:
-    """Accent-, case- and punctuation-insensitive key: 'Cộng hòa  XÃ-HỘI' -> 'cong hoa xa hoi'."""
+    """Accent-, case- and punctuation-insensitive key: 'Cộng hòa  XÃ-HỘI' -> 'cong hoa xa hoi'.
+
+    This is the archive's Vietnamese folding (search, filters, citation keys all use it under its other
+    name, `fold_vietnamese`): NFC first, đ/Đ -> d, tones and vowel marks stripped (so the old and the new tone
+    placement, hoà/hòa and uỷ/ủy, fold alike), lower case, every run of other characters one space."""
     return " ".join(re.findall(r"[a-z0-9]+", fold(nfc(text)).lower()))
+
+
+fold_vietnamese = fold_key
+
+# Tone marks as one digit, so an accented token stays one alphanumeric word for any full-text tokenizer.
+_TONE_DIGITS = {"\u0301": "1", "\u0300": "2", "\u0309": "3", "\u0303": "4", "\u0323": "5"}
+
+
+def accent_tokens(text: str) -> list[str]:
+    """Accent-sensitive but tone-placement-insensitive tokens: 'Đảng' -> ['đang3'], 'đang' -> ['đang'],
+    'hoà' and 'hòa' -> ['hoa2']. Search ranks a match of these above a folded-only match."""
+    return [_accent_token(word) for word in re.findall(r"[^\W_]+", nfc(text).lower())]
+
+
+@lru_cache(maxsize=65536)
+def _accent_token(word: str) -> str:
+    letters, tones = tone_key(word)
+    return letters.lower() + "".join(_TONE_DIGITS[t] for t in tones)
 
 
 def strip_markdown(text: str) -> str:

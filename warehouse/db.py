@@ -101,6 +101,10 @@ class Warehouse:
                 self.execute("SELECT pg_advisory_xact_lock(:key)", {"key": _MIGRATE_LOCK})
             for statement in schema.ddl(self.dialect):
                 self.execute(statement)
+            from warehouse import search_schema
+
+            for statement in search_schema.ddl(self.dialect):
+                self.execute(statement)
 
     # --- low level --------------------------------------------------------------------------------------
 
@@ -173,7 +177,7 @@ class Warehouse:
 
     def encode(self, table: str, row: Mapping[str, Any]) -> dict[str, Any]:
         """Python values -> driver parameters for `table`'s columns (JSON, dates, UTC timestamps)."""
-        spec = TABLES_BY_NAME[table]
+        spec = _table_spec(table)
         encoded = {}
         for name, value in row.items():
             kind = spec.column(name).type
@@ -198,7 +202,7 @@ class Warehouse:
         return json.dumps(value, ensure_ascii=False, default=str)
 
     def _decode(self, row: dict, table: str) -> dict:
-        spec = TABLES_BY_NAME[table]
+        spec = _table_spec(table)
         for name in row.keys() & set(spec.column_names):
             kind = spec.column(name).type
             value = row[name]
@@ -346,43 +350,21 @@ class Warehouse:
     # --- export -----------------------------------------------------------------------------------------
 
     def export_parquet(self, output: str | Path, current_only: bool = True) -> int:
-        """Write the documents table (current versions, or all) to a Parquet file; returns the row count."""
-        output = Path(output)
-        output.parent.mkdir(parents=True, exist_ok=True)
-        where = "WHERE is_current" if current_only else ""
-        select = f"SELECT * FROM documents {where} ORDER BY portal_id, doc_key, version"
-        if self.dialect == DUCKDB:
-            return _copy_to_parquet(self.conn, select, output)
-        import duckdb
+        """Write the documents table (current versions, or all) to a typed Parquet file; returns the row
+        count. The typing rules live in warehouse/export.py."""
+        from warehouse.export import export_documents
 
-        # Postgres rows are staged in an in-memory DuckDB table of the same design, then copied out.
-        rows = self.query(select, table="documents")
-        staging = duckdb.connect()
-        try:
-            for statement in schema.create_statements(schema.DOCUMENTS, DUCKDB):
-                staging.execute(statement)
-            if rows:
-                names = schema.DOCUMENTS.column_names
-                placeholders = ", ".join("?" for _ in names)
-                duck = Warehouse(DUCKDB, staging, "duckdb://:memory:")
-                staging.executemany(
-                    f"INSERT INTO documents ({', '.join(names)}) VALUES ({placeholders})",
-                    [
-                        [duck.encode("documents", {n: row[n] for n in names})[n] for n in names]
-                        for row in rows
-                    ],
-                )
-            return _copy_to_parquet(
-                staging, "SELECT * FROM documents ORDER BY portal_id, doc_key, version", output
-            )
-        finally:
-            staging.close()
+        return export_documents(self, Path(output), "parquet", all_versions=not current_only)
 
 
-def _copy_to_parquet(conn, select: str, output: Path) -> int:
-    literal = "'" + str(output).replace("'", "''") + "'"
-    conn.execute(f"COPY ({select}) TO {literal} (FORMAT parquet)")
-    return int(conn.execute(f"SELECT count(*) FROM read_parquet({literal})").fetchone()[0])
+def _table_spec(name: str) -> schema.Table:
+    """A primary table (warehouse/schema.py) or a derived one (warehouse/search_schema.py)."""
+    from warehouse.search_schema import DERIVED_TABLES
+
+    spec = TABLES_BY_NAME.get(name) or next((t for t in DERIVED_TABLES if t.name == name), None)
+    if spec is None:
+        raise WarehouseError(f"unknown table {name!r}")
+    return spec
 
 
 def _connect_duckdb(url: str, lock_timeout: float):

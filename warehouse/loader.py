@@ -86,6 +86,9 @@ def upsert_document(wh: Warehouse, row: Mapping[str, Any]) -> Outcome:
         values = {name: row.get(name) for name in DOCUMENTS.column_names if name not in _LOADER_COLUMNS}
         values.update(version=version, is_current=True, loaded_at=utc_now())
         _insert(wh, "documents", values)
+        from warehouse.derived import refresh_document  # search index, citations, assignments
+
+        refresh_document(wh, values)
     return Outcome.UPDATE if versions else Outcome.INSERT
 
 

@@ -21,7 +21,7 @@ def wh(request, tmp_path):
         url = request.getfixturevalue("pg_url")
         warehouse = Warehouse.connect(url)
         for table in schema.TABLES:  # the database is per session; each test starts from empty tables
-            warehouse.execute(f"DROP TABLE IF EXISTS {table.name}")
+            warehouse.execute(f"DROP TABLE IF EXISTS {table.name} CASCADE")  # views depend on them
     else:
         warehouse = Warehouse.connect(f"duckdb:///{tmp_path / 'wh.duckdb'}")
     warehouse.migrate()
