@@ -19,7 +19,7 @@ from parsers.metadata_header import (
     find_type_line,
     issuer_from_lines,
     parse_number,
-    parse_place_date,
+    place_date_month,
     repair_phrases,
     scan_header,
     subject_lines,
@@ -86,7 +86,7 @@ def fields_from_text(text: str) -> dict:
     head = scan_header(lines)
     issuer, issuer_parent = issuer_from_lines(head.issuer_lines, warnings)
     number = parse_number(lines[head.number_line], warnings, issuer) if head.number_line is not None else None
-    place, issued = _place_and_date(lines, head, warnings)
+    place, issued, issued_month = _place_and_date(lines, head, warnings)
 
     type_name = printed_type = None
     type_at = find_type_line(lines, head.end + 1)
@@ -124,9 +124,11 @@ def fields_from_text(text: str) -> dict:
         "issuer_parent": issuer_parent,
         "place": place,
         "issued_date": issued,
+        "issued_month": issued_month,
         "subject": subject,
         "signing_authority": closing.signing_authority,
         "on_behalf_of": closing.on_behalf_of,
+        "signing_chain": closing.signing_chain,
         "signer_title": closing.signer_title,
         "signer_name": closing.signer_name,
         "recipients": recipients,
@@ -144,15 +146,17 @@ def _nonblank_between(lines: list[str], lo: int, hi: int) -> int:
     return sum(1 for line in lines[lo:hi] if line)
 
 
-def _place_and_date(lines: list[str], head, warnings: list[str]) -> tuple[str | None, date | None]:
+def _place_and_date(
+    lines: list[str], head, warnings: list[str]
+) -> tuple[str | None, date | None, str | None]:
     if head.date_line is None:
-        return None, None
+        return None, None, None
     line = lines[head.date_line]
     after = 0
     if head.date_line == head.number_line:  # OCR merged 'Số: …' with the place-and-date: skip the number
         m = re.search(r"[/\-][A-Za-zĐđ0-9&\-]+\s+", line)
         after = m.end() if m else 0
-    return parse_place_date(line, warnings, after)
+    return place_date_month(line, warnings, after)
 
 
 def _family(

@@ -27,6 +27,7 @@ class Closing:
     signature_start: int | None = None  # first line of the signature block
     signing_authority: str | None = None
     on_behalf_of: str | None = None
+    signing_chain: list[str] = field(default_factory=list)  # 'TM. ỦY BAN NHÂN DÂN', 'KT. CHỦ TỊCH'
     signer_title: str | None = None
     signer_name: str | None = None
 
@@ -97,10 +98,15 @@ def find_signature(
     closing = Closing()
     authority = _last_authority_line(lines, start)
     if authority is not None:
-        closing.signature_start = authority
-        marker, rest = _AUTHORITY.match(lines[authority]).groups()
-        closing.signing_authority = AUTHORITY_MARKERS[re.sub(r"\s+", "", marker).upper()]
-        closing.on_behalf_of = repair_phrases(rest.strip(), warnings)
+        chain = _authority_chain(lines, authority, start)
+        closing.signature_start = chain[0]
+        for k, at in enumerate(chain):
+            marker, rest = _AUTHORITY.match(lines[at]).groups()
+            canonical = AUTHORITY_MARKERS[re.sub(r"\s+", "", marker).upper()]
+            rest = repair_phrases(rest.strip(), warnings)
+            closing.signing_chain.append(f"{canonical} {rest}")
+            if k == 0:  # the outer authority: 'TL. CHỦ TỊCH' over 'KT. CHÁNH VĂN PHÒNG'
+                closing.signing_authority, closing.on_behalf_of = canonical, rest
         end = noi_nhan if noi_nhan is not None and noi_nhan > authority else len(lines)
         _title_and_name(lines, authority + 1, end, closing, warnings)
         _check_deputy_title(closing, warnings)
@@ -127,6 +133,25 @@ def _check_deputy_title(closing: Closing, warnings: list[str]) -> None:
             f"signer title '{closing.signer_title}' repeats the title signed for under "
             f"{closing.signing_authority}: a word is probably hidden (seal?)"
         )
+
+
+CHAIN_GAP = 2  # non-blank lines that may sit between two authority lines (a fragment of the other column)
+
+
+def _authority_chain(lines: list[str], last: int, start: int) -> list[int]:
+    """The authority lines stacked above the last one ('TM. ỦY BAN NHÂN DÂN' / 'KT. CHỦ TỊCH'), outer first."""
+    chain, i, gap = [last], last - 1, 0
+    while i >= start and gap <= CHAIN_GAP:
+        line = lines[i]
+        if line and _AUTHORITY.match(line) and is_caps(_AUTHORITY.match(line).group(2)):
+            chain.insert(0, i)
+            gap = 0
+        elif line and not _fragment(line):
+            break
+        elif line:
+            gap += 1
+        i -= 1
+    return chain
 
 
 def _last_authority_line(lines: list[str], start: int) -> int | None:

@@ -41,7 +41,10 @@ _L = "A-Za-zĐđ"
 PARTY_NUMBER = re.compile(rf"^(\d{{1,5}})-([{_L}]{{1,5}})/([{_L}][{_L}0-9]*(?:-[{_L}][{_L}0-9]*)*)$")
 STATE_NUMBER = re.compile(rf"^(\d{{1,5}})/(?:(\d{{4}})/)?([{_L}][{_L}0-9&]*)((?:-[{_L}0-9&]+)*)$")
 _NUMBER_LINE = re.compile(r"^[^\w]{0,3}S[o06&]\s*[:;.]?\s*(?=[\w])")  # on folded text: 'Số:', 'S6:', 'So'
-_DATE = re.compile(r"ngay\s*[,.]?\s*(\S{1,3})\s+th[a-z]{2,4}\s+(.{1,12}?)\s+n[a-z]m\s+(\S{4})", re.IGNORECASE)
+# The day may be blank: unsigned drafts and scans with a handwritten day print 'ngày    tháng 11 năm 2025'.
+_DATE = re.compile(
+    r"ngay\s*[,.]?\s*(?:(\S{1,3})\s+)??th[a-z]{2,4}\s+(.{1,12}?)\s+n[a-z]m\s+(\S{4})", re.IGNORECASE
+)
 _VV = re.compile(r"^V\s*/\s*[vV]?\s*[.:]?\s+")
 _RULE = re.compile(r"^[\s\-_=*~.·•]+$")
 # First words of an organ's name in the left header block.
@@ -349,23 +352,41 @@ def _number_repairs(text: str) -> list[str]:
 
 
 def parse_place_date(line: str, warnings: list[str], after: int = 0) -> tuple[str | None, date | None]:
+    place, issued, _month_text = place_date_month(line, warnings, after)
+    return place, issued
+
+
+def place_date_month(
+    line: str, warnings: list[str], after: int = 0
+) -> tuple[str | None, date | None, str | None]:
+    """(place, issued date, 'YYYY-MM') of a place-and-date line.  A blank or unreadable day gives no date
+    (with a warning) but keeps the place and the month: a draft or a handwritten day is never guessed."""
     folded = fold(line)
     m = _DATE.search(folded, after)
     if not m:
-        return None, None
+        return None, None, None
     place = re.sub(r"^[^\w]+|[\d_]+", "", line[after : m.start()]).strip(" ,.;:-_|")
     place = re.split(r"\s{2,}", place)[-1] if place else place
     place = place or None
-    day, month, year = (_to_int(m.group(1)), _month(m.group(2)), _to_int(m.group(3)))
+    day_token = m.group(1)
+    if day_token is not None and not any(c.isalnum() for c in day_token):
+        day_token = None  # 'ngày ... tháng', 'ngày __ tháng': left blank
+    day, month, year = (_to_int(day_token or ""), _month(m.group(2)), _to_int(m.group(3)))
+    month_text = None
+    if month and year and MIN_YEAR <= year <= date.today().year + 1:
+        month_text = f"{year:04d}-{month:02d}"
     issued = None
-    if day and month and year and MIN_YEAR <= year <= date.today().year + 1:
+    if day and month_text:
         try:
             issued = date(year, month, day)
         except ValueError:
             issued = None
     if issued is None:
-        warnings.append(f"issued date unreadable, left out: '{line[m.start() : m.end()]}'")
-    return place, issued
+        if day_token is None and month_text:
+            warnings.append(f"issued date has no day (left blank), month kept: '{line[m.start() : m.end()]}'")
+        else:
+            warnings.append(f"issued date unreadable, left out: '{line[m.start() : m.end()]}'")
+    return place, issued, month_text
 
 
 def _to_int(token: str) -> int | None:

@@ -18,13 +18,9 @@ import unicodedata
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-import numpy as np
-from PIL import Image
-
 from parsers.errors import DecompressionBomb, OcrUnavailable
 from parsers.legacy import VIETNAMESE_LETTERS, is_vietnamese_syllable
 from parsers.limits import Limits
-from parsers.scan_clean import clean_page
 
 GOOD_QUALITY = 0.55  # below: a text page is laid out by pdfplumber rather than pdfium (safer on odd pages)
 GARBAGE_QUALITY = 0.3  # below (with enough words): the text layer is garbage and the page is OCRed
@@ -157,7 +153,13 @@ def render_page_image(pdfium_page, limits: Limits):
 
 
 def ocr_image(image, dpi: float, limits: Limits, exe: str = "tesseract") -> tuple[list[tuple], float]:
-    """Clean the page image (rules, seals: parsers.scan_clean), then OCR it; run_tesseract's result."""
+    """Clean the page image (rules, seals: parsers.scan_clean), then OCR it; run_tesseract's result.
+    numpy, scipy and PIL are imported here, not at module level: a text PDF never pays for them."""
+    import numpy as np
+    from PIL import Image
+
+    from parsers.scan_clean import clean_page
+
     cleaned = Image.fromarray(clean_page(np.asarray(image), dpi))
     boxes, _ = run_tesseract(_png(cleaned), limits, exe)
     boxes = drop_noise_lines(reread_merged_columns(cleaned, boxes, limits, exe))
