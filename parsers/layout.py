@@ -194,6 +194,7 @@ class PageText:
     removed: list[str]
     open_tail: bool = False
     continuable_head: bool = False
+    footnotes: list[str] = field(default_factory=list)  # page-bottom notes, 'n text' (marker first)
 
 
 def remove_stamps(lines: list[Line]) -> tuple[list[Line], list[str]]:
@@ -221,9 +222,47 @@ def remove_stamps(lines: list[Line]) -> tuple[list[Line], list[str]]:
 
 
 def _drop_lone_page_number(lines: list[Line], page_height: float) -> list[Line]:
+    """A page number alone on its line at the top or the bottom of the page is not content."""
     if lines and _LONE_NUMBER.match(lines[0].text) and lines[0].top < 0.15 * page_height:
-        return lines[1:]
+        lines = lines[1:]
+    if lines and _LONE_NUMBER.match(lines[-1].text) and lines[-1].top > 0.88 * page_height:
+        lines = lines[:-1]
     return lines
+
+
+_FOOTNOTE_MARK = re.compile(r"^(\(?\d{1,3}\)?|\*{1,3}|[¹²³⁴⁵⁶⁷⁸⁹⁰]+)\s*\S")
+FOOTNOTE_ZONE = 0.7  # footnotes sit in the lowest 30 % of the page
+FOOTNOTE_SIZE = 0.85  # ... in a smaller type than the page's text lines
+FOOTNOTE_GAP = 2.0  # ... below a gap of this many text line heights (the rule above them)
+
+
+def split_footnotes(lines: list[Line], page_height: float) -> tuple[list[Line], list[str]]:
+    """(lines without the page's footnotes, the footnotes as 'marker text' strings).
+
+    A Word footnote ('1 Gồm: Sở Khoa học…' under a short rule) is in a smaller type at the page bottom,
+    below a clear gap; left in place it runs on from the last recipient or the signer name.  The group is
+    the page's last lines, all smaller than the text, whose first line starts with a note marker."""
+    if len(lines) < 3:
+        return lines, []
+    typical = statistics.median(ln.height for ln in lines)
+    k = len(lines)
+    while (
+        k > 0
+        and lines[k - 1].height < FOOTNOTE_SIZE * typical
+        and lines[k - 1].top > FOOTNOTE_ZONE * page_height
+    ):
+        k -= 1
+    for start in range(k, len(lines)):
+        gap = lines[start].top - lines[start - 1].bottom if start else 0.0
+        if _FOOTNOTE_MARK.match(lines[start].text) and gap > FOOTNOTE_GAP * typical:
+            notes: list[str] = []
+            for line in lines[start:]:
+                if _FOOTNOTE_MARK.match(line.text) or not notes:
+                    notes.append(line.text)
+                else:
+                    notes[-1] += " " + line.text
+            return lines[:start], notes
+    return lines, []
 
 
 def _column_split(lines: list[Line], width: float) -> float | None:
@@ -408,9 +447,10 @@ def layout_page(
     lines, removed = remove_stamps(lines)
     if page_index > 0:
         lines = _drop_lone_page_number(lines, height)
+    lines, footnotes = split_footnotes(lines, height)
     blocks: list[str] = []
     if not lines:
-        return PageText(blocks, removed)
+        return PageText(blocks, removed, footnotes=footnotes)
     body_start, body_end = 0, len(lines)
     if first:
         lead = 0
@@ -459,7 +499,7 @@ def layout_page(
     if closing:
         blocks.extend(closing)
         open_tail = False
-    return PageText(blocks, removed, open_tail=open_tail, continuable_head=head_ok)
+    return PageText(blocks, removed, open_tail=open_tail, continuable_head=head_ok, footnotes=footnotes)
 
 
 def _join_list_lines(lines: list[str]) -> list[str]:
@@ -478,10 +518,17 @@ def _percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
+FOOTNOTE_PREFIX = "[^"  # footnotes close the text as Markdown footnote definitions: '[^1]: Gồm: …'
+_NOTE_MARK = re.compile(r"^\(?(\d{1,3}|\*{1,3}|[¹²³⁴⁵⁶⁷⁸⁹⁰]+)\)?\s*")
+
+
 def join_pages(pages: list[PageText]) -> str:
-    """Concatenate page blocks; a paragraph cut by the page break is re-joined."""
+    """Concatenate page blocks; a paragraph cut by the page break is re-joined.  Footnotes come last, after
+    the closing, as '[^n]: text' lines (a note cut from its page bottom must not run into the body, the
+    recipients or the signer name)."""
     blocks: list[str] = []
     prev_open = False
+    notes: list[str] = []
     for page in pages:
         page_blocks = list(page.blocks)
         if prev_open and page.continuable_head and page_blocks and blocks:
@@ -489,7 +536,15 @@ def join_pages(pages: list[PageText]) -> str:
         blocks.extend(page_blocks)
         if page.blocks:
             prev_open = page.open_tail
+        notes.extend(page.footnotes)
+    if notes:
+        blocks.append("\n".join(_footnote_line(note) for note in notes))
     return normalize_text("\n\n".join(blocks))
+
+
+def _footnote_line(note: str) -> str:
+    m = _NOTE_MARK.match(note)
+    return f"{FOOTNOTE_PREFIX}{m.group(1)}]: {note[m.end() :]}" if m else note
 
 
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b]+")

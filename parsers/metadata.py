@@ -79,10 +79,16 @@ def document_lines(text: str) -> list[str]:
     return out
 
 
+_FOOTNOTE_DEF = re.compile(r"^\[\^[^\]]{1,4}\]:")
+
+
 def fields_from_text(text: str) -> dict:
     """All record fields that come from the text (not pages/page_sources/ocr_confidence)."""
     warnings: list[str] = []
     lines = document_lines(text)
+    # the extraction puts page footnotes last ('[^1]: …'): they are neither body nor closing
+    notes_at = next((i for i, line in enumerate(lines) if _FOOTNOTE_DEF.match(line)), len(lines))
+    lines = lines[:notes_at]
     head = scan_header(lines)
     issuer, issuer_parent = issuer_from_lines(head.issuer_lines, warnings)
     number = parse_number(lines[head.number_line], warnings, issuer) if head.number_line is not None else None

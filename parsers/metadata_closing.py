@@ -139,7 +139,8 @@ CHAIN_GAP = 2  # non-blank lines that may sit between two authority lines (a fra
 
 
 def _authority_chain(lines: list[str], last: int, start: int) -> list[int]:
-    """The authority lines stacked above the last one ('TM. ỦY BAN NHÂN DÂN' / 'KT. CHỦ TỊCH'), outer first."""
+    """The authority lines stacked above the last one ('TM. ỦY BAN NHÂN DÂN' over 'KT. CHỦ TỊCH'), outer
+    first."""
     chain, i, gap = [last], last - 1, 0
     while i >= start and gap <= CHAIN_GAP:
         line = lines[i]
