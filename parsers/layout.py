@@ -265,7 +265,7 @@ def split_footnotes(lines: list[Line], page_height: float) -> tuple[list[Line], 
     return lines, []
 
 
-def _column_split(lines: list[Line], width: float) -> float | None:
+def _column_split(lines: list[Line], width: float, closing: bool = False) -> float | None:
     """x of the gap between the left and right column blocks of a header/closing region.
 
     Each line votes with its widest inter-word gap in the middle band of the page (if clearly wider than a
@@ -284,13 +284,26 @@ def _column_split(lines: list[Line], width: float) -> float | None:
     if not votes:
         return None
     edges = sorted({x for v in votes for x in v})
-    best_x, best_key = None, (0, 0.0)
+    best_x, best_key, band = None, (0, 0.0), (0.0, 0.0)
     for a, b in zip(edges, edges[1:], strict=False):
         x = (a + b) / 2
         key = (sum(1 for lo, hi in votes if lo <= x <= hi), b - a)  # most votes, then the widest band
         if key > best_key:
-            best_x, best_key = x, key
-    return _refine_split(lines, width, best_x)
+            best_x, best_key, band = x, key, (a, b)
+    # in the closing area, lines printed across both columns (under the signature) do not hide the corridor
+    return _refine_split(_not_spanning(lines, band) if closing else lines, width, best_x)
+
+
+def _not_spanning(lines: list[Line], band: tuple[float, float]) -> list[Line]:
+    """Lines that do not run as one text across the whole voted gap: a contact line printed under the
+    signature ('Số điện thoại liên hệ …') crosses every x and would hide the corridor between the columns."""
+    lo, hi = band
+    out = []
+    for line in lines:
+        spans = any(min(w.x0 for w in seg) < lo and max(w.x1 for w in seg) > hi for seg in line.segments)
+        if not spans:
+            out.append(line)
+    return out or lines
 
 
 def _refine_split(lines: list[Line], width: float, voted: float) -> float:
@@ -315,6 +328,13 @@ def _refine_split(lines: list[Line], width: float, voted: float) -> float:
 def _crosses(line: Line, split: float) -> bool:
     """A word bridges the column gap: the line is not part of a two-column block."""
     return any(w.x0 < split - 3 and w.x1 > split + 3 for w in line.words)
+
+
+def _runs_across(line: Line, split: float) -> bool:
+    """One run of words (no column gap inside) that has words on both sides of the split."""
+    return any(
+        min(w.x0 for w in seg) < split - 3 and max(w.x1 for w in seg) > split + 3 for seg in line.segments
+    )
 
 
 def _is_running_header(line: Line, width: float, height: float) -> bool:
@@ -475,16 +495,22 @@ def layout_page(
         if start is not None:
             start += body_start
             region = lines[start:]
-            split = _column_split(region, width)
+            split = _column_split(region, width, closing=True)
             if split is None:
                 split = (
                     min(w.x0 for w in region[0].words) - 1
                     if not _NOI_NHAN.match(region[0].text)
                     else width / 2
                 )
+            # a line written across both columns (contact phones under the signature) is neither column's
+            across = [ln for ln in region if _runs_across(ln, split)]
+            region = [ln for ln in region if not _runs_across(ln, split)] or region
+            if len(across) == len(lines[start:]):
+                across = []
             left = _join_list_lines(_side_lines(region, split, left=True))
             right = _side_lines(region, split, left=False)
-            closing = [b for b in ("\n".join(left), "\n".join(right)) if b]
+            tail = [ln.text for ln in across]
+            closing = [b for b in ("\n".join(left), "\n".join(right), "\n".join(tail)) if b]
             body_end = start
     body = lines[body_start:body_end]
     open_tail = head_ok = False

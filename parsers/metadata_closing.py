@@ -15,7 +15,8 @@ MAX_FRAGMENT = 16  # chars: a stray piece of the other column, not a line of the
 _AUTHORITY = re.compile(r"^(T\s*/\s*M|K\s*/\s*T|T\s*/\s*L|TM\s*\.|KT\s*\.|TL\s*\.|TUQ\s*\.|Q\s*\.)\s*(\S.*)$")
 _BULLET = re.compile(r"^(?:[-–—•+*]|\.(?=\s+[A-ZĐ]))\s*")
 _NOI_NHAN = re.compile(r"^n[oa]i\s*nh[a]n\s*[:;.]?\s*", re.IGNORECASE)
-_KINH_GUI = re.compile(r"^k[i]nh\s*g[u]i\s*[:;.]?\s*", re.IGNORECASE)
+# 'Kính gửi:'; a Công điện names its addressees after '<ISSUER> điện:' ('THỦ TƯỚNG CHÍNH PHỦ điện:')
+_KINH_GUI = re.compile(r"^(?:k[i]nh\s*g[u]i\s*[:;.]?|(?:[A-Z]+,?\s+){1,10}dien\s*:)\s*", re.IGNORECASE)
 # exact (accented) words: folding would make the name TRƯƠNG a title word (TRƯỞNG BAN)
 _TITLE_WORDS = {w for phrase in HEADER_PHRASES for w in phrase.split()} | {"QUỐC", "HỘI", "ỦY", "UỶ"}
 
@@ -45,7 +46,7 @@ def recipient_list(lines: list[str], label: int, pattern: re.Pattern) -> tuple[l
     inline = lines[label][pattern.match(fold(lines[label])).end() :].strip()
     if inline and not _is_signature_line(inline):
         entries.append(_clean_entry(_BULLET.sub("", inline)))
-    i, after_blank = label + 1, False
+    i, after_blank, open_entry = label + 1, False, False
     while i < len(lines):
         line = lines[i]
         if not line:
@@ -54,8 +55,16 @@ def recipient_list(lines: list[str], label: int, pattern: re.Pattern) -> tuple[l
             continue
         if _BULLET.match(line) and not _is_signature_line(_BULLET.sub("", line)):
             entries.append(_clean_entry(_BULLET.sub("", line)))
-        elif entries and not after_blank and not _is_signature_line(line) and len(line) < 150:
+            open_entry = not re.search(r"[;.:!?]\s*$", line)
+        elif (
+            entries
+            and (not after_blank or open_entry)
+            and not _is_signature_line(line)
+            and len(line) < 150
+        ):
+            # a wrapped entry; after a blank line only when the entry did not end ('… Công Thương,')
             entries[-1] = _clean_entry(f"{entries[-1]} {line}")
+            open_entry = not re.search(r"[;.:!?]\s*$", line)
         else:
             break
         after_blank = False
@@ -180,7 +189,26 @@ def _title_and_name(lines: list[str], lo: int, hi: int, closing: Closing, warnin
         break
     closing.signer_title = repair_phrases(" ".join(titles), warnings) if titles else None
     name_at = _last_name(lines, lo, hi)
+    if name_at is None:  # something printed after the block (contact lines, a note): the name under the title
+        name_at = _first_name(lines, lo, hi)
     closing.signer_name = proper_case(lines[name_at]) if name_at is not None else None
+
+
+NAME_SEARCH_LINES = 4
+
+
+def _first_name(lines: list[str], lo: int, hi: int) -> int | None:
+    """The first name within a few non-blank lines under the signer's title."""
+    seen = 0
+    for i in range(lo, hi):
+        if not lines[i] or is_noise(lines[i]):
+            continue
+        if name_like(lines[i]):
+            return i
+        seen += 1
+        if seen > NAME_SEARCH_LINES:
+            return None
+    return None
 
 
 def _last_name(lines: list[str], lo: int, hi: int) -> int | None:
