@@ -87,17 +87,19 @@ def lines_from_words(words: list[Word], gap_factor: float = 1.5) -> list[Line]:
 
 def _lines_by_overlap(words: list[Word]) -> list[list[Word]]:
     lines: list[list[Word]] = []
+    spans: list[list[float]] = []  # [top, bottom] of each line so far (kept, not recomputed per word)
     for w in sorted(words, key=lambda w: (w.top, w.x0)):
-        for line in reversed(lines[-3:]):
-            top = min(x.top for x in line)
-            bottom = max(x.bottom for x in line)
+        for k in range(len(lines) - 1, max(len(lines) - 4, -1), -1):
+            top, bottom = spans[k]
             # same line if the boxes overlap by half the smaller height (superscripts, mixed sizes)
             overlap = min(bottom, w.bottom) - max(top, w.top)
             if overlap >= 0.5 * min(bottom - top, w.bottom - w.top):
-                line.append(w)
+                lines[k].append(w)
+                spans[k] = [min(top, w.top), max(bottom, w.bottom)]
                 break
         else:
             lines.append([w])
+            spans.append([w.top, w.bottom])
     return lines
 
 
