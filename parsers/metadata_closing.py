@@ -129,7 +129,8 @@ def find_signature(
         titles = _titles_above(lines, lo, name_at)
         if titles:
             closing.signature_start = titles[0]
-            closing.signer_title = repair_phrases(" ".join(lines[t] for t in titles), warnings)
+            title_lines = _one_position([lines[t] for t in titles])
+            closing.signer_title = repair_phrases(" ".join(title_lines), warnings)
         return closing
     return closing
 
@@ -187,6 +188,7 @@ def _title_and_name(lines: list[str], lo: int, hi: int, closing: Closing, warnin
             titles.append(line)
             continue
         break
+    titles = _one_position(titles)
     closing.signer_title = repair_phrases(" ".join(titles), warnings) if titles else None
     name_at = _last_name(lines, lo, hi)
     if name_at is None:  # something printed after the block (contact lines, a note): the name under the title
@@ -195,6 +197,32 @@ def _title_and_name(lines: list[str], lo: int, hi: int, closing: Closing, warnin
 
 
 NAME_SEARCH_LINES = 4
+# A title line that starts like one of these names a position of its own: 'PHÓ TRƯỞNG BAN' over 'PHÓ CHỦ
+# TỊCH UBND TỈNH' is the capacity signed in and the signer's other office (printed above the name); the
+# signer title is the first.  'PHÓ CHỦ TỊCH' over 'THƯỜNG TRỰC' is one title on two lines.
+_POSITION_STARTS = (
+    "PHÓ ",
+    "CHỦ TỊCH",
+    "CHỦ NHIỆM",
+    "GIÁM ĐỐC",
+    "TỔNG GIÁM ĐỐC",
+    "BÍ THƯ",
+    "CHÁNH ",
+    "TRƯỞNG ",
+    "BỘ TRƯỞNG",
+    "THỨ TRƯỞNG",
+    "HIỆU TRƯỞNG",
+    "VIỆN TRƯỞNG",
+    "CỤC TRƯỞNG",
+    "THỦ TƯỚNG",
+    "TỔNG BIÊN TẬP",
+)
+
+
+def _one_position(titles: list[str]) -> list[str]:
+    if len(titles) == 2 and (titles[1].upper() + " ").startswith(_POSITION_STARTS):
+        return titles[:1]
+    return titles
 
 
 def _first_name(lines: list[str], lo: int, hi: int) -> int | None:

@@ -77,6 +77,17 @@ ORGAN_STARTS = (
     "dang doan",
     "mat tran",
     "cong an",
+    "bch ",
+    "doan ",
+    "tap doan",
+    "tong cong ty",
+    "cong ty",
+    "vien thong",
+    "dai hoc",
+    "hoc vien",
+    "chi cuc",
+    "trung tam",
+    "bao ",
 )
 _ADMIN_UNITS = ("tinh", "thanh pho", "huyen", "quan", "thi xa", "xa", "phuong", "thi tran")
 _COLLECTIVE_STEMS = ("uy ban nhan dan", "hoi dong nhan dan")
@@ -123,7 +134,12 @@ def _is_noise_header(line: str) -> bool:
         or key.replace(" ", "").isdigit()
         or "cong bao" in key
         or key.startswith(("ky boi", "email", "co quan", "thoi gian ky"))
+        or _DRAFT_MARK.match(key) is not None
     )
+
+
+# 'DỰ THẢO', 'DỰ THẢO LẦN 2' (a draft's mark, often a text box beside the number): not the issuer's name
+_DRAFT_MARK = re.compile(r"^(du thao)( lan \d+| \d+)?( (du thao)( lan \d+| \d+)?)*$")
 
 
 def scan_header(lines: list[str]) -> Header:
@@ -219,7 +235,8 @@ def issuer_from_lines(lines: list[str], warnings: list[str]) -> tuple[str | None
 def _valid_organ(name: str, warnings: list[str]) -> str | None:
     """An organ's name starts like one and is made of words; OCR debris (a seal over the line) is dropped."""
     words = name.split()
-    wordy = sum(1 for w in words if sum(c.isalpha() for c in w) >= len(w) - 1) == len(words)
+    # letters, or a plain number ('ĐỀ ÁN 06'); OCR debris mixes symbols into words
+    wordy = all(sum(c.isalpha() for c in w) >= len(w) - 1 or w.strip(",.").isdigit() for w in words)
     if fold_key(name).startswith(ORGAN_STARTS) and wordy:
         return name
     warnings.append(f"issuer line unreadable, left out: '{name}'")
@@ -471,7 +488,14 @@ def _ends_subject(line: str, parts: list[str]) -> bool:
         return True
     if line.rstrip().endswith((":", ";")) or (line.rstrip().endswith(".") and len(line) > 80):
         return True
+    if parts and is_caps(line) and not any(is_caps(p) for p in parts) and len(line) > 12:
+        # the enacting authority under a Quyết định ('TRƯỞNG BAN CHỈ ĐẠO TỈNH …') after a sentence-case
+        # trích yếu opens the body
+        return True
     return bool(key.startswith(("kinh gui", "noi nhan")))
+
+
+VV_MAX_LINES = 8  # a long V/v wraps to 4-5 lines; the block ends at a blank line or a header element anyway
 
 
 def vv_subject(lines: list[str], vv: int) -> tuple[str, int]:
@@ -479,7 +503,7 @@ def vv_subject(lines: list[str], vv: int) -> tuple[str, int]:
     first = _VV.sub("", lines[vv], count=1)
     parts = [_cut_annotation(first)]
     i = vv + 1
-    while i < len(lines) and len(parts) < 4:
+    while i < len(lines) and len(parts) < VV_MAX_LINES:
         if not lines[i]:
             # OCR may put a blank line inside the trích yếu: a lower-case line after it continues it
             nxt = i + 1
