@@ -478,7 +478,10 @@ def subject_lines(lines: list[str], start: int, first: str = "") -> tuple[list[s
 
 def _ends_subject(line: str, parts: list[str]) -> bool:
     key = fold_key(line)
-    if len(line) > LONG_PARAGRAPH or len(parts) >= 6 or sum(map(len, parts)) > 400:
+    if len(parts) >= 6 or sum(map(len, parts)) > 400:
+        return True
+    if len(line) > LONG_PARAGRAPH and (parts or len(line) > 400 or line.rstrip()[-1:] in ".:;!?"):
+        # a Word paragraph is one line: a long first line is the trích yếu unless it ends like a sentence
         return True
     if any(key == fold_key(h) or key.startswith(fold_key(h) + " ") for h in BODY_HEADINGS):
         return True
