@@ -27,7 +27,7 @@ from parsers.metadata_header import (
     vv_subject,
 )
 from parsers.metadata_tables import DOC_TYPES, STATE_ONLY_TYPES
-from parsers.normalize import clean_line, fold_key, nfc, strip_markdown
+from parsers.normalize import clean_line, fold, fold_key, nfc, strip_markdown
 
 FIELD_NAMES = (
     "family",
@@ -107,6 +107,7 @@ def fields_from_text(text: str) -> dict:
     else:
         subject, body_start = None, head.end + 1
 
+    lines = lines[: _appendix_start(lines, body_start)]
     kinh_gui = find_label(lines, _KINH_GUI, max(head.end, 0))
     recipients: list[str] = []
     if kinh_gui is not None and _nonblank_between(lines, body_start, kinh_gui) <= KINH_GUI_WINDOW:
@@ -146,6 +147,24 @@ def fields_from_text(text: str) -> dict:
     _warn_missing(fields, type_name, warnings)
     fields["warnings"] = warnings
     return fields
+
+
+_APPENDIX = re.compile(r"^PHU LUC(\s+([IVXLC]+|\d+|[A-Z]))?\s*$")
+
+
+def _appendix_start(lines: list[str], body_start: int) -> int:
+    """Index of an appendix heading ('PHỤ LỤC', 'PHỤ LỤC II') printed after the closing (a 'Nơi nhận:'
+    before it): the appendix is neither body nor closing, and the signature is looked for before it."""
+    seen_closing = False
+    for i in range(max(body_start, 0), len(lines)):
+        line = lines[i]
+        if not line:
+            continue
+        if _NOI_NHAN.match(fold(line)):
+            seen_closing = True
+        elif seen_closing and _APPENDIX.match(fold(line)):
+            return i
+    return len(lines)
 
 
 def _nonblank_between(lines: list[str], lo: int, hi: int) -> int:
