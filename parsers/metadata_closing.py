@@ -41,11 +41,12 @@ def find_label(lines: list[str], pattern: re.Pattern, start: int = 0, last: bool
 
 
 def recipient_list(lines: list[str], label: int, pattern: re.Pattern) -> tuple[list[str], int]:
-    """Entries after a 'Nơi nhận:'/'Kính gửi:' label; wrapped entries are joined.  Returns (entries, end)."""
-    entries: list[str] = []
+    """Entries after a 'Nơi nhận:'/'Kính gửi:' label; wrapped entries are joined, several entries typed on
+    one line ('…; - Thường trực Tỉnh ủy') are split.  Returns (entries, end)."""
+    entries: list[str] = []  # as printed (the trailing ',' / ';' matters for wrapping); cleaned at the end
     inline = lines[label][pattern.match(fold(lines[label])).end() :].strip()
     if inline and not _is_signature_line(inline):
-        entries.append(_clean_entry(_BULLET.sub("", inline)))
+        entries.append(_BULLET.sub("", inline))
     i, after_blank, open_entry = label + 1, False, False
     while i < len(lines):
         line = lines[i]
@@ -54,7 +55,7 @@ def recipient_list(lines: list[str], label: int, pattern: re.Pattern) -> tuple[l
             i += 1
             continue
         if _BULLET.match(line) and not _is_signature_line(_BULLET.sub("", line)):
-            entries.append(_clean_entry(_BULLET.sub("", line)))
+            entries.append(_BULLET.sub("", line))
             open_entry = not re.search(r"[;.:!?]\s*$", line)
         elif (
             entries
@@ -63,13 +64,17 @@ def recipient_list(lines: list[str], label: int, pattern: re.Pattern) -> tuple[l
             and len(line) < 150
         ):
             # a wrapped entry; after a blank line only when the entry did not end ('… Công Thương,')
-            entries[-1] = _clean_entry(f"{entries[-1]} {line}")
+            entries[-1] = f"{entries[-1]} {line}"
             open_entry = not re.search(r"[;.:!?]\s*$", line)
         else:
             break
         after_blank = False
         i += 1
-    return [e for e in entries if e], i
+    split = [part for entry in entries for part in _ONE_LINE_ENTRIES.split(entry)]
+    return [e for e in (_clean_entry(part) for part in split) if e], i
+
+
+_ONE_LINE_ENTRIES = re.compile(r";\s*[-–]\s*(?=\S)")
 
 
 def _clean_entry(text: str) -> str:
