@@ -26,6 +26,7 @@ from parsers.metadata_header import (
     type_of_line,
     vv_subject,
 )
+from parsers.metadata_repairs import restore_accents
 from parsers.metadata_tables import DOC_TYPES, STATE_ONLY_TYPES
 from parsers.normalize import clean_line, fold, fold_key, nfc, strip_markdown
 
@@ -142,6 +143,10 @@ def fields_from_text(text: str) -> dict:
         "body": _join_body(lines[body_start:body_end]),
         "text": nfc(text or ""),
     }
+    for name in ("issuer", "issuer_parent", "place", "subject", "on_behalf_of", "signer_title"):
+        fields[name] = restore_accents(fields[name], warnings)
+    fields["signing_chain"] = [restore_accents(a, warnings) for a in fields["signing_chain"]]
+    fields["recipients"] = [restore_accents(r, warnings) for r in fields["recipients"]]
     if doc_type == "CV" and not fields["doc_type_name"]:
         fields["doc_type_name"] = "CÔNG VĂN"
     _warn_missing(fields, type_name, warnings)

@@ -57,12 +57,7 @@ def recipient_list(lines: list[str], label: int, pattern: re.Pattern) -> tuple[l
         if _BULLET.match(line) and not _is_signature_line(_BULLET.sub("", line)):
             entries.append(_BULLET.sub("", line))
             open_entry = not re.search(r"[;.:!?]\s*$", line)
-        elif (
-            entries
-            and (not after_blank or open_entry)
-            and not _is_signature_line(line)
-            and len(line) < 150
-        ):
+        elif entries and (not after_blank or open_entry) and not _is_signature_line(line) and len(line) < 150:
             # a wrapped entry; after a blank line only when the entry did not end ('… Công Thương,')
             entries[-1] = f"{entries[-1]} {line}"
             open_entry = not re.search(r"[;.:!?]\s*$", line)

@@ -217,6 +217,21 @@ PROVINCES = (
     "THỪA THIÊN HUẾ", "HUẾ", "TIỀN GIANG", "TRÀ VINH", "TUYÊN QUANG", "VĨNH LONG", "VĨNH PHÚC", "YÊN BÁI",
 )  # fmt: skip
 
+# Known header and closing words of two or more syllables: an OCR reading with the same letters but other
+# tone marks or vowel hats ('LÂM ĐÒNG', 'Lâm Đông', 'DẪN VẬN', 'CHANH VAN PHONG') is given this spelling.
+HEADER_VOCABULARY = (
+    *HEADER_PHRASES,
+    *PROVINCES,
+    "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "ĐẢNG CỘNG SẢN VIỆT NAM", "ĐỘC LẬP", "TỰ DO", "HẠNH PHÚC",
+    "TUYÊN GIÁO", "DÂN VẬN", "TỔ CHỨC", "KIỂM TRA", "NỘI CHÍNH", "PHÁT THANH", "TRUYỀN HÌNH", "BIÊN TẬP",
+    "TỔNG BIÊN TẬP", "MẶT TRẬN", "TỔ QUỐC", "VIỆT NAM", "NHÂN DÂN", "CÔNG AN", "VIỄN THÔNG", "BƯU CHÍNH",
+    "TẬP ĐOÀN", "ĐẠI HỌC", "CÔNG THƯƠNG", "TƯ PHÁP", "NỘI VỤ", "TÀI CHÍNH", "XÂY DỰNG", "Y TẾ",
+    "GIÁO DỤC", "ĐÀO TẠO", "KHOA HỌC", "CÔNG NGHỆ", "NÔNG NGHIỆP", "MÔI TRƯỜNG", "THÔNG TIN", "TRUYỀN THÔNG",
+    "CHỈ ĐẠO", "CHỈ HUY", "THƯỜNG TRỰC", "THỦ TƯỚNG", "CHÍNH PHỦ", "BỘ TRƯỞNG", "THỨ TRƯỞNG", "HIỆU TRƯỞNG",
+    "ĐOÀN THANH NIÊN", "CỘNG SẢN", "HỒ CHÍ MINH", "PHỤ NỮ", "CỰU CHIẾN BINH", "NÔNG DÂN", "LIÊN ĐOÀN",
+    "LAO ĐỘNG", "THIẾU TƯỚNG", "ĐẠI TÁ", "THƯỢNG TÁ", "TRUNG TÁ",
+)  # fmt: skip
+
 # Party issuer code implied by the first words of an issuer's name (36-HD/VPTW; see document-format-rules).
 # 'THÀNH ỦY' is left out on purpose: it is TU for a centrally-run city and ThU for a provincial one.
 PARTY_ISSUER_CODE_BY_NAME = {"tinh uy": "TU", "huyen uy": "HU", "quan uy": "QU"}

@@ -171,7 +171,26 @@ def test_ocr_damaged_state_motto_is_still_the_state_header():
     )
     f = fields_from_text(text)
     assert f["family"] == "state"
-    assert f["issuer_parent"] == "UBND THANH PHO DA NANG"
+    # the known words get their accents back (only the accents: the letters are those printed), and say so
+    assert f["issuer_parent"] == "UBND THÀNH PHỐ ĐÀ NẴNG"
+    assert any("repaired OCR accents: 'DA NANG'" in w for w in f["warnings"])
+
+
+@pytest.mark.parametrize(
+    ("printed", "restored"),
+    [
+        ("ỦY BAN NHÂN DÂN TỈNH LÂM ĐÒNG", "ỦY BAN NHÂN DÂN TỈNH LÂM ĐỒNG"),  # huyền for ngã under the hat
+        ("tỉnh Lâm Đông", "tỉnh Lâm Đồng"),  # the tone mark lost
+        ("BAN TUYÊN GIÁO VÀ DẪN VẬN", "BAN TUYÊN GIÁO VÀ DÂN VẬN"),
+        ("UBND TỈNH HOÀ BÌNH", "UBND TỈNH HOÀ BÌNH"),  # the old tone placement is a spelling, kept
+        ("Công an tỉnh", "Công an tỉnh"),  # mixed case inside a sentence: left as printed
+        ("LÂM ĐÒNGX", "LÂM ĐÒNGX"),  # not a whole word of the vocabulary
+    ],
+)
+def test_known_header_words_get_their_accents_back(printed, restored):
+    from parsers.metadata_repairs import restore_accents
+
+    assert restore_accents(printed, []) == restored
 
 
 @pytest.mark.parametrize(
