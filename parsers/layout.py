@@ -177,7 +177,7 @@ def straighten(words: list[Word], max_slope: float = 0.05) -> list[Word]:
 _STAMP_START = re.compile(r"^(Ký bởi|Người ký|Được ký bởi|Signed by)\s*:", re.IGNORECASE)
 _STAMP_LINE = re.compile(
     r"^(Ký bởi|Người ký|Được ký bởi|Signed by|Email|E-mail|Cơ quan|Tổ chức|Chức vụ|Thời gian ký|Ngày ký|"
-    r"Signing time|Date)\s*:",
+    r"Giờ ký|Signing time|Date)\s*:",
     re.IGNORECASE,
 )
 _SAO_Y = re.compile(r"^(SAO Y( BẢN CHÍNH)?|BẢN SAO|SAO LỤC|TRÍCH SAO)$")

@@ -14,7 +14,14 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from parsers.metadata_closing import _KINH_GUI, _NOI_NHAN, find_label, find_signature, recipient_list
+from parsers.metadata_closing import (
+    _KINH_GUI,
+    _NOI_NHAN,
+    find_label,
+    find_signature,
+    recipient_list,
+    unlabelled_recipients,
+)
 from parsers.metadata_header import (
     find_type_line,
     issuer_from_lines,
@@ -119,6 +126,12 @@ def fields_from_text(text: str) -> dict:
         listed, recipients_end = recipient_list(lines, noi_nhan, _NOI_NHAN)
         recipients += [r for r in listed if r not in recipients]
     closing = find_signature(lines, body_start, noi_nhan, recipients_end, warnings)
+    if noi_nhan is None and closing.signature_start is not None:
+        unlabelled = unlabelled_recipients(lines, body_start, closing.signature_start)
+        if unlabelled is not None:
+            noi_nhan, listed = unlabelled
+            recipients += [r for r in listed if r not in recipients]
+            warnings.append("recipients read from a list with no 'Nơi nhận:' label (OCR lost it?)")
 
     family = _family(head.motto_family, number, type_name, issuer, warnings)
     doc_type = _doc_type(family, number, type_name, warnings)
@@ -143,7 +156,15 @@ def fields_from_text(text: str) -> dict:
         "body": _join_body(lines[body_start:body_end]),
         "text": nfc(text or ""),
     }
-    for name in ("issuer", "issuer_parent", "place", "subject", "on_behalf_of", "signer_title"):
+    for name in (
+        "doc_type_name",
+        "issuer",
+        "issuer_parent",
+        "place",
+        "subject",
+        "on_behalf_of",
+        "signer_title",
+    ):
         fields[name] = restore_accents(fields[name], warnings)
     fields["signing_chain"] = [restore_accents(a, warnings) for a in fields["signing_chain"]]
     fields["recipients"] = [restore_accents(r, warnings) for r in fields["recipients"]]

@@ -12,7 +12,10 @@ from parsers.normalize import fold, is_caps, proper_case
 
 CLOSING_SCAN_LINES = 60
 MAX_FRAGMENT = 16  # chars: a stray piece of the other column, not a line of the signature block
-_AUTHORITY = re.compile(r"^(T\s*/\s*M|K\s*/\s*T|T\s*/\s*L|TM\s*\.|KT\s*\.|TL\s*\.|TUQ\s*\.|Q\s*\.)\s*(\S.*)$")
+# OCR may put specks of a rule or a seal before the marker ('_—_ K/TTRƯỞNG BAN')
+_AUTHORITY = re.compile(
+    r"^[\W_]{0,6}(T\s*/\s*M|K\s*/\s*T|T\s*/\s*L|TM\s*\.|KT\s*\.|TL\s*\.|TUQ\s*\.|Q\s*\.)\s*(\S.*)$"
+)
 _BULLET = re.compile(r"^(?:[-–—•+*]|\.(?=\s+[A-ZĐ]))\s*")
 _NOI_NHAN = re.compile(r"^n[oa]i\s*nh[a]n\s*[:;.]?\s*", re.IGNORECASE)
 # 'Kính gửi:'; a Công điện names its addressees after '<ISSUER> điện:' ('THỦ TƯỚNG CHÍNH PHỦ điện:')
@@ -70,6 +73,23 @@ def recipient_list(lines: list[str], label: int, pattern: re.Pattern) -> tuple[l
 
 
 _ONE_LINE_ENTRIES = re.compile(r";\s*[-–]\s*(?=\S)")
+
+
+def unlabelled_recipients(lines: list[str], start: int, signature: int) -> tuple[int, list[str]] | None:
+    """(first line, entries) of the dash list right above the signature block when its 'Nơi nhận:' label is
+    missing (a scan read without its small bold-italic label): only a list whose first entry is 'Như …'
+    ('Như trên', 'Như kính gửi', 'Như Điều 3'), the first entry of every Nơi nhận."""
+    i = signature - 1
+    while i > start and not lines[i]:
+        i -= 1
+    end = i + 1
+    while i >= start and lines[i] and _BULLET.match(lines[i]):
+        i -= 1
+    first = i + 1
+    if first >= end or not fold(_BULLET.sub("", lines[first])).lower().startswith("nhu "):
+        return None
+    entries = [_clean_entry(_BULLET.sub("", line)) for line in lines[first:end]]
+    return first, [e for e in entries if e]
 
 
 def _clean_entry(text: str) -> str:

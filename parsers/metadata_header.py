@@ -45,7 +45,7 @@ _NUMBER_LINE = re.compile(r"^[^\w]{0,3}S[o06&]\s*[:;.]?\s*(?=[\w])")  # on folde
 _DATE = re.compile(
     r"ngay\s*[,.]?\s*(?:(\S{1,3})\s+)??th[a-z]{2,4}\s+(.{1,12}?)\s+n[a-z]m\s+(\S{4})", re.IGNORECASE
 )
-_VV = re.compile(r"^V\s*/\s*[vV]?\s*[.:]?\s+")
+_VV = re.compile(r"^[Vƒ]\s*/\s*[vV]?\s*[.:]?\s+")  # OCR reads the V of 'V/v' as 'ƒ' too
 _RULE = re.compile(r"^[\s\-_=*~.·•]+$")
 # First words of an organ's name in the left header block.
 ORGAN_STARTS = (
@@ -426,6 +426,7 @@ _TYPE_KEYS = sorted(((fold_key(name), name) for name in DOC_TYPES), key=lambda k
 
 def type_of_line(line: str) -> tuple[str, str, str] | None:
     """(canonical type name, name as printed, remainder) when the line starts with a type name in caps."""
+    line = line.lstrip(" .,;:'`\"-_|*•") if line else line  # OCR specks before the type name ('. GIẤY MỜI')
     if not line or len(line) > 160:
         return None
     key = fold_key(line)

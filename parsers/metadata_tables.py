@@ -221,6 +221,7 @@ PROVINCES = (
 # tone marks or vowel hats ('LÂM ĐÒNG', 'Lâm Đông', 'DẪN VẬN', 'CHANH VAN PHONG') is given this spelling.
 HEADER_VOCABULARY = (
     *HEADER_PHRASES,
+    *DOC_TYPES,
     *PROVINCES,
     "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "ĐẢNG CỘNG SẢN VIỆT NAM", "ĐỘC LẬP", "TỰ DO", "HẠNH PHÚC",
     "TUYÊN GIÁO", "DÂN VẬN", "TỔ CHỨC", "KIỂM TRA", "NỘI CHÍNH", "PHÁT THANH", "TRUYỀN HÌNH", "BIÊN TẬP",
