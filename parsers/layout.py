@@ -93,7 +93,7 @@ def _lines_by_overlap(words: list[Word]) -> list[list[Word]]:
             top, bottom = spans[k]
             # same line if the boxes overlap by half the smaller height (superscripts, mixed sizes)
             overlap = min(bottom, w.bottom) - max(top, w.top)
-            if overlap >= 0.5 * min(bottom - top, w.bottom - w.top):
+            if overlap >= 0.5 * min(bottom - top, w.bottom - w.top) and not _collides(w, lines[k]):
                 lines[k].append(w)
                 spans[k] = [min(top, w.top), max(bottom, w.bottom)]
                 break
@@ -101,6 +101,12 @@ def _lines_by_overlap(words: list[Word]) -> list[list[Word]]:
             lines.append([w])
             spans.append([w.top, w.bottom])
     return lines
+
+
+def _collides(word: Word, line: list[Word]) -> bool:
+    """The word sits on top of a word of the line: two tightly set lines of a small-type column ('- PCT.
+    UBND tỉnh' over '- Phòng HCQT') overlap vertically, but words of one line never overlap horizontally."""
+    return any(word.x0 < x.x1 - 1.0 and x.x0 < word.x1 - 1.0 for x in line)
 
 
 def _fragments(words: list[Word]) -> list[list[Word]]:

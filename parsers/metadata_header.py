@@ -38,14 +38,15 @@ STATE_MOTTO_2 = "doc lap tu do hanh phuc"
 OLD_STATE_MOTTO = "viet nam dan chu cong hoa"
 
 _L = "A-Za-zĐđ"
-PARTY_NUMBER = re.compile(rf"^(\d{{1,5}})-([{_L}]{{1,5}})/([{_L}][{_L}0-9]*(?:-[{_L}][{_L}0-9]*)*)$")
+PARTY_NUMBER = re.compile(rf"^(\d{{1,5}})-([{_L}]{{1,5}})/([{_L}][{_L}0-9&]*(?:-[{_L}][{_L}0-9&]*)*)$")
 STATE_NUMBER = re.compile(rf"^(\d{{1,5}})/(?:(\d{{4}})/)?([{_L}][{_L}0-9&]*)((?:-[{_L}0-9&]+)*)$")
 _NUMBER_LINE = re.compile(r"^[^\w]{0,3}S[o06&]\s*[:;.]?\s*(?=[\w])")  # on folded text: 'Số:', 'S6:', 'So'
 # The day may be blank: unsigned drafts and scans with a handwritten day print 'ngày    tháng 11 năm 2025'.
 _DATE = re.compile(
     r"ngay\s*[,.]?\s*(?:(\S{1,3})\s+)??th[a-z]{2,4}\s+(.{1,12}?)\s+n[a-z]m\s+(\S{4})", re.IGNORECASE
 )
-_VV = re.compile(r"^[Vƒ]\s*/\s*[vV]?\s*[.:]?\s+")  # OCR reads the V of 'V/v' as 'ƒ' too
+# OCR reads the V of 'V/v' as 'ƒ' too; some offices quote the whole trích yếu ('“V/v … giúp việc”')
+_VV = re.compile(r"^[“\"]?[Vƒ]\s*/\s*[vV]?\s*[.:]?\s+")
 _RULE = re.compile(r"^[\s\-_=*~.·•]+$")
 # First words of an organ's name in the left header block.
 ORGAN_STARTS = (
@@ -91,6 +92,7 @@ ORGAN_STARTS = (
 )
 _ADMIN_UNITS = ("tinh", "thanh pho", "huyen", "quan", "thi xa", "xa", "phuong", "thi tran")
 _COLLECTIVE_STEMS = ("uy ban nhan dan", "hoi dong nhan dan")
+_PARTY_COMMITTEE = re.compile(r"^(tinh|huyen|thanh|quan|thi|xa|phuong) uy\b")
 
 
 @dataclass
@@ -227,6 +229,11 @@ def issuer_from_lines(lines: list[str], warnings: list[str]) -> tuple[str | None
         and fold_key(lines[1]).startswith(_ADMIN_UNITS)
     ):
         lines = [f"{lines[0]} {lines[1]}", *lines[2:]]  # 'ỦY BAN NHÂN DÂN / TỈNH QUẢNG NGÃI' is one name
+    if len(lines) >= 3 and fold_key(lines[1]).startswith(_ADMIN_UNITS) and not _PARTY_COMMITTEE.match(
+        fold_key(lines[1])
+    ):
+        # 'BAN CHỈ HUY PCTT VÀ TKCN / TỈNH THỪA THIÊN HUẾ / VĂN PHÒNG THƯỜNG TRỰC': the place names the parent
+        lines = [f"{lines[0]} {lines[1]}", *lines[2:]]
     if len(lines) == 1:
         return _valid_organ(lines[0], warnings), None
     return _valid_organ(" ".join(lines[1:]), warnings), _valid_organ(lines[0], warnings)
@@ -519,7 +526,7 @@ def vv_subject(lines: list[str], vv: int) -> tuple[str, int]:
             break
         parts.append(_cut_annotation(lines[i]))
         i += 1
-    return " ".join(p for p in parts if p), i
+    return " ".join(p for p in parts if p).strip("“”\" "), i
 
 
 def _cut_annotation(line: str) -> str:

@@ -101,6 +101,7 @@ PARTY_ISSUER_ENDINGS = (
     "BCĐ",
     "HĐ",
     "ĐH",
+    "TN",  # Đoàn TNCS Hồ Chí Minh, numbered in the Party style: TWĐTN, TĐTN, HĐTN, BCTĐ&TTN
 )
 
 # Signature authority markers: as printed (folded, upper, no spaces) -> canonical form.
