@@ -159,9 +159,15 @@ def _own(root, tag: str, into_boxes: bool = False):
             yield node
 
 
+LAYOUT_TABLE_COLUMNS = 2  # header and signature tables have two columns; wider tables hold data
+
+
 def _table_blocks(tbl) -> tuple[list[str], bool]:
-    """One block per column (merged cells once), columns left to right; nested tables flattened."""
+    """A layout table (two columns: the header, the Nơi nhận / signature area): one block per column, left
+    to right, read like the PDF layout.  A data table (three columns or more: statistics, task lists): one
+    block, row by row, a cell a line, as a person reads it.  Merged cells once; nested tables flattened."""
     columns: dict[int, list[str]] = {}
+    rows: list[str] = []
     converted = False
     for tr in tbl.iter(_W + "tr"):
         col = 0
@@ -176,12 +182,19 @@ def _table_blocks(tbl) -> tuple[list[str], bool]:
                 if vmerge is not None and vmerge.get(_W + "val") != "restart":
                     col += span
                     continue
+            cell: list[str] = []
             for p in _own(tc, _W + "p"):
                 text, conv = _paragraph_text(p)
                 converted |= conv
                 if text.strip():
                     columns.setdefault(col, []).append(text.strip())
+                    cell.append(text.strip())
+            rows.extend(cell)
             col += span
+    grid = tbl.find(_W + "tblGrid")
+    width = len(grid.findall(_W + "gridCol")) if grid is not None else len(columns)
+    if width > LAYOUT_TABLE_COLUMNS:
+        return (["\n".join(rows)] if rows else []), converted
     return ["\n".join(lines) for _, lines in sorted(columns.items()) if lines], converted
 
 
@@ -311,6 +324,11 @@ def text_from_antiword(output: str) -> Extraction:
     def flush_table() -> None:
         if table:
             width = max(len(r) for r in table)
+            if width > LAYOUT_TABLE_COLUMNS:  # a data table: row by row (see _table_blocks)
+                cells = [cell.strip() for r in table for cell in r if cell.strip()]
+                blocks.append("\n".join(cells))
+                table.clear()
+                return
             for c in range(width):
                 cells = [r[c].strip() for r in table if c < len(r) and r[c].strip()]
                 if cells:
