@@ -589,6 +589,7 @@ def normalize_text(text: str) -> str:
     text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
     text = text.replace("\u00d0", "Đ")  # Icelandic Eth, typed for Đ by some fonts/OCR
     text = text.replace("\u00ad", "")  # soft hyphen: only meaningful before decoding (TCVN3 'ư')
+    text = text.replace("\ufffe", "-")  # pdfium's mark for a hyphen that ends a line ('TT-' / 'VPCP')
     lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
     text = "\n".join(lines)
     return re.sub(r"\n{3,}", "\n\n", text).strip()
