@@ -163,7 +163,30 @@ def ocr_image(image, dpi: float, limits: Limits, exe: str = "tesseract") -> tupl
     cleaned = Image.fromarray(clean_page(np.asarray(image), dpi))
     boxes, _ = run_tesseract(_png(cleaned), limits, exe)
     boxes = drop_noise_lines(reread_merged_columns(cleaned, boxes, limits, exe))
+    boxes = [(*b[:4], _lookalikes(b[4]), *b[5:]) for b in boxes if not is_speck(b[4])]
     return boxes, _page_conf(boxes)
+
+
+_ASCII_MARKS = set(".,;:!?()[]\"'“”‘’/\\-–—*+=<>%&@#|_~^`$")
+# Latin letters outside the Vietnamese alphabet that Tesseract's vie model gives for a Vietnamese one
+_LOOKALIKE = str.maketrans({"ñ": "ũ", "Ñ": "Ũ"})
+
+
+def is_speck(text: str) -> bool:
+    """A 'word' of one or two characters that are neither Vietnamese letters, digits nor ASCII punctuation
+    ('§', '©', '¬', 'Ø'): a speck, a seal's edge or a stamp's ink, not text."""
+    return len(text) <= 2 and all(
+        not (c.isdigit() or c in _DIACRITIC or c.isascii() and (c.isalpha() or c in _ASCII_MARKS))
+        for c in text
+    )
+
+
+def _lookalikes(word: str) -> str:
+    """'cñ' -> 'cũ': a non-Vietnamese letter swapped for its lookalike if that makes a Vietnamese syllable."""
+    fixed = word.translate(_LOOKALIKE)
+    if fixed != word and is_vietnamese_syllable(re.sub(r"[^\w]", "", fixed)):
+        return fixed
+    return word
 
 
 def _mean_conf(boxes: list[tuple]) -> float:
