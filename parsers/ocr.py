@@ -167,18 +167,16 @@ def ocr_image(image, dpi: float, limits: Limits, exe: str = "tesseract") -> tupl
     return boxes, _page_conf(boxes)
 
 
-_ASCII_MARKS = set(".,;:!?()[]\"'“”‘’/\\-–—*+=<>%&@#|_~^`$")
+_TYPOGRAPHY = set("“”‘’–—…•·")  # punctuation a Vietnamese text does print ('Độc lập – Tự do')
 # Latin letters outside the Vietnamese alphabet that Tesseract's vie model gives for a Vietnamese one
 _LOOKALIKE = str.maketrans({"ñ": "ũ", "Ñ": "Ũ"})
 
 
 def is_speck(text: str) -> bool:
-    """A 'word' of one or two characters that are neither Vietnamese letters, digits nor ASCII punctuation
-    ('§', '©', '¬', 'Ø'): a speck, a seal's edge or a stamp's ink, not text."""
-    return len(text) <= 2 and all(
-        not (c.isdigit() or c in _DIACRITIC or c.isascii() and (c.isalpha() or c in _ASCII_MARKS))
-        for c in text
-    )
+    """A short 'word' without a Vietnamese letter or digit and with a symbol outside ASCII ('§', '©,', 'Ø',
+    '(¬'): a speck, a seal's edge or a stamp's ink, not text."""
+    letters = any(c.isdigit() or c in _DIACRITIC or (c.isascii() and c.isalpha()) for c in text)
+    return len(text) <= 3 and not letters and any(not c.isascii() and c not in _TYPOGRAPHY for c in text)
 
 
 def _lookalikes(word: str) -> str:
