@@ -229,8 +229,10 @@ def issuer_from_lines(lines: list[str], warnings: list[str]) -> tuple[str | None
         and fold_key(lines[1]).startswith(_ADMIN_UNITS)
     ):
         lines = [f"{lines[0]} {lines[1]}", *lines[2:]]  # 'ỦY BAN NHÂN DÂN / TỈNH QUẢNG NGÃI' is one name
-    if len(lines) >= 3 and fold_key(lines[1]).startswith(_ADMIN_UNITS) and not _PARTY_COMMITTEE.match(
-        fold_key(lines[1])
+    if (
+        len(lines) >= 3
+        and fold_key(lines[1]).startswith(_ADMIN_UNITS)
+        and not _PARTY_COMMITTEE.match(fold_key(lines[1]))
     ):
         # 'BAN CHỈ HUY PCTT VÀ TKCN / TỈNH THỪA THIÊN HUẾ / VĂN PHÒNG THƯỜNG TRỰC': the place names the parent
         lines = [f"{lines[0]} {lines[1]}", *lines[2:]]
@@ -526,7 +528,7 @@ def vv_subject(lines: list[str], vv: int) -> tuple[str, int]:
             break
         parts.append(_cut_annotation(lines[i]))
         i += 1
-    return " ".join(p for p in parts if p).strip("“”\" "), i
+    return " ".join(p for p in parts if p).strip('“”" '), i
 
 
 def _cut_annotation(line: str) -> str:
