@@ -102,7 +102,7 @@ def test_parse_command_fails_with_one_line_for_unreadable_files(tmp_path: Path):
 def test_eval_command_strict_exit_code(tmp_path: Path):
     empty = tmp_path / "none"
     empty.mkdir()
-    result = CliRunner().invoke(eval_command, ["--corpus", str(empty), "--no-samples"])
+    result = CliRunner().invoke(eval_command, ["--corpus", str(empty), "--no-samples", "--no-real"])
     assert result.exit_code != 0 and "no *.expected.json" in result.output
 
 
