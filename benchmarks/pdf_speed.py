@@ -1,8 +1,15 @@
 """Speed and memory of the text-PDF extractor against poppler's pdftotext, on the same files in one run.
 
-    .venv/bin/python benchmarks/pdf_speed.py [--pages-rss 500] [--repeat 3] [--skip-ocr]
+    .venv/bin/python benchmarks/pdf_speed.py [--pages-rss 500] [--repeat 3] [--skip-ocr] [--whole-only]
 
-Prints pages/s of parsers.pdf.extract_pdf (in-process, no sandbox: the engine itself), of
+First the whole process, as a user runs it: wall time of `directives parse FILE --json` (a fresh Python
+process: start-up, imports, the sandboxed extraction, the fields) against `pdftotext FILE` on the 33-page
+Công báo sample and on a 330-page file made of it ten times over (pages copied with pypdfium2, so the file is
+real text, not a rendering); runs alternate and the best of --repeat counts (the machine is shared).  The
+ratio is pdftotext's time / ours (goal >= 0.5); the JSON record of every run must be identical.  Then the
+Word 97 .doc conversion: seconds per file with LibreOffice (-> .docx) and with antiword, on the real corpus.
+
+Then pages/s of parsers.pdf.extract_pdf (in-process, no sandbox: the engine itself), of
 `pdftotext -layout` and plain `pdftotext`, of plain pdfplumber extract_text (the naive baseline), the ratio
 ours/pdftotext, and the peak RSS of extracting a generated 500-page official-layout PDF in a fresh process.
 Also checks that the fast engine (pypdfium2) and pdfplumber give the same body text on the measured files,
@@ -110,12 +117,92 @@ def _render_at_least(pages: int) -> bytes:
     return render_official_pdf(doc, repeat_body=math.ceil(trial_repeat * pages / got) + 1)
 
 
+DIRECTIVES = Path(sys.executable).with_name("directives")
+TIMES_BIG = 10
+DOC_FOLDERS = (ROOT / "tests" / "fixtures" / "real" / "doc", ROOT / "tests" / "fixtures" / "samples" / "doc")
+
+
+def _repeated_pdf(src: Path, times: int, out: Path) -> int:
+    """`times` copies of src's pages in one PDF (pypdfium2 import_pages: real text objects, no rendering)."""
+    import pypdfium2 as pdfium
+
+    source = pdfium.PdfDocument(src)
+    target = pdfium.PdfDocument.new()
+    for _ in range(times):
+        target.import_pages(source)
+    with out.open("wb") as fh:
+        target.save(fh)
+    return len(target)
+
+
+def _wall(cmd: list[str]) -> tuple[float, bytes]:
+    started = time.perf_counter()
+    proc = subprocess.run(cmd, check=True, capture_output=True)
+    return time.perf_counter() - started, proc.stdout
+
+
+def whole_process(repeat: int) -> list[tuple[str, int, float, float, float]]:
+    """(file, pages, our s, pdftotext s, ratio) per file; raises if two runs of ours give different JSON."""
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        big = Path(tmp) / f"cong-bao-x{TIMES_BIG}.pdf"
+        files = [(SAMPLE, _pages(SAMPLE.read_bytes())), (big, _repeated_pdf(SAMPLE, TIMES_BIG, big))]
+        for path, pages in files:
+            ours, theirs, outputs = [], [], set()
+            for _ in range(repeat):  # alternate, so both see the same machine load
+                seconds, out = _wall([str(DIRECTIVES), "parse", "--json", str(path)])
+                ours.append(seconds)
+                outputs.add(out)
+                theirs.append(_wall(["pdftotext", "-q", str(path), os.devnull])[0])
+            if len(outputs) != 1:
+                raise SystemExit(f"{path.name}: `directives parse` gave different output across runs")
+            rows.append((path.name, pages, min(ours), min(theirs), min(theirs) / min(ours)))
+    return rows
+
+
+def doc_converters() -> list[tuple[str, float, float, str]]:
+    """(file, LibreOffice s, antiword s, note) for every .doc of the real corpus and samples."""
+    from parsers.office import ConversionFailed, extract_doc
+
+    rows = []
+    for folder in DOC_FOLDERS:
+        for path in sorted(folder.glob("*.doc")):
+            data = path.read_bytes()
+            timed = {}
+            note = ""
+            for converter in ("libreoffice", "antiword"):
+                started = time.perf_counter()
+                try:
+                    extract_doc(data, Limits(), converter=converter)
+                except ConversionFailed as exc:
+                    note = str(exc)
+                timed[converter] = time.perf_counter() - started
+            rows.append((path.name, timed["libreoffice"], timed["antiword"], note))
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages-rss", type=int, default=500)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--skip-ocr", action="store_true", help="leave out the OCR throughput section")
+    parser.add_argument("--whole-only", action="store_true", help="only the whole-process and .doc sections")
     args = parser.parse_args()
+
+    print("whole process: `directives parse --json FILE` vs `pdftotext FILE` (wall time, best of runs)")
+    print(f"{'file':28} {'pages':>5} {'ours s':>8} {'pdftotext s':>12} {'ratio':>6}")
+    for name, pages, ours_s, theirs_s, ratio in whole_process(args.repeat):
+        print(f"{name:28} {pages:>5} {ours_s:>8.2f} {theirs_s:>12.2f} {ratio:>6.2f}")
+    print("\nWord 97 .doc: seconds per file, LibreOffice (-> .docx, then the .docx reader) vs antiword")
+    docs = doc_converters()
+    for name, lo_s, aw_s, note in docs:
+        print(f"  {name:48} {lo_s:6.2f} {aw_s:6.2f} {note}")
+    if docs:
+        lo_mean, aw_mean = (sum(r[k] for r in docs) / len(docs) for k in (1, 2))
+        print(f"  {'mean':48} {lo_mean:6.2f} {aw_mean:6.2f}")
+    if args.whole_only:
+        return
+    print()
 
     generated = render_official_pdf(seed_doc("000"), repeat_body=10)
     files = {"cong-bao-33p (real)": SAMPLE.read_bytes(), "official-generated": generated}

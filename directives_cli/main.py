@@ -9,8 +9,6 @@ from datetime import UTC, datetime
 
 import click
 
-from scrapers.registry import RegistryError, get_portal, load_registry
-
 REGISTRY_OPTION = click.option(
     "--registry",
     type=click.Path(exists=True, dir_okay=False),
@@ -19,12 +17,28 @@ REGISTRY_OPTION = click.option(
 )
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _LazyCommands(click.Group):
+    """Imports the other modules' commands only when a command is looked up, and only `parse_cmds` for
+    `parse`/`eval`: `directives parse file.pdf` starts without requests, the pipeline or the registry."""
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands:
+            _register_commands(parse_only=cmd_name in ("parse", "eval"))
+        return super().get_command(ctx, cmd_name)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        _register_commands()
+        return super().list_commands(ctx)
+
+
+@click.group(cls=_LazyCommands, context_settings={"help_option_names": ["-h", "--help"]})
 def cli() -> None:
     """Ingest and archive the directives Vietnamese provincial Party committees publish on their portals."""
 
 
 def _portal_or_exit(portal_id: str, registry: str | None):
+    from scrapers.registry import RegistryError, get_portal
+
     try:
         return get_portal(portal_id, registry)
     except RegistryError as exc:
@@ -36,6 +50,8 @@ def _portal_or_exit(portal_id: str, registry: str | None):
 @click.option("--all", "show_all", is_flag=True, help="Include disabled portals.")
 def portals(registry: str | None, show_all: bool) -> None:
     """List the portals of the registry."""
+    from scrapers.registry import RegistryError, load_registry
+
     try:
         entries = load_registry(registry)
     except RegistryError as exc:
@@ -106,21 +122,21 @@ def run(portal_id: str, registry: str | None, limit: int | None, run_id: str | N
     click.echo(json.dumps(summary.as_dict(), ensure_ascii=False, indent=2))
 
 
-def _register_commands() -> None:
-    from directives_cli.archive_cmds import archive_commands
-    from directives_cli.demo_cmd import demo_command
+def _register_commands(parse_only: bool = False) -> None:
     from directives_cli.parse_cmds import eval_command, parse_command
-    from directives_cli.simulate_cmd import simulate_command
 
     cli.add_command(parse_command, "parse")
     cli.add_command(eval_command, "eval")
+    if parse_only:
+        return
+    from directives_cli.archive_cmds import archive_commands
+    from directives_cli.demo_cmd import demo_command
+    from directives_cli.simulate_cmd import simulate_command
+
     cli.add_command(simulate_command, "simulate")
     cli.add_command(demo_command, "demo")
     for command in archive_commands:
         cli.add_command(command)
-
-
-_register_commands()
 
 
 if __name__ == "__main__":

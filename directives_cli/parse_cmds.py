@@ -60,16 +60,33 @@ def parse_command(path: Path, as_json: bool) -> None:
     default=None,
     help="Hand-labelled real samples (default: tests/fixtures/samples).",
 )
-@click.option("--no-samples", is_flag=True, help="Score the rendered corpus only.")
+@click.option(
+    "--real",
+    "real",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Hand-labelled real corpus, one folder per kind (default: tests/fixtures/real).",
+)
+@click.option("--no-samples", is_flag=True, help="Leave out the five real samples.")
+@click.option("--no-real", is_flag=True, help="Leave out the real corpus.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.option("--strict", is_flag=True, help="Exit non-zero when a target is missed.")
 def eval_command(
-    corpus: Path | None, samples: Path | None, no_samples: bool, as_json: bool, strict: bool
+    corpus: Path | None,
+    samples: Path | None,
+    real: Path | None,
+    no_samples: bool,
+    no_real: bool,
+    as_json: bool,
+    strict: bool,
 ) -> None:
-    """Per rendering class: field accuracy, body character error rate, mojibake; against the targets."""
+    """Per class (real corpus first, then the real samples, then the renderings): field accuracy, body
+    character error rate, mojibake; against the targets."""
     from parsers.eval import evaluate, format_report
 
-    report = evaluate(corpus, samples_dir=False if no_samples else samples)
+    report = evaluate(
+        corpus, samples_dir=False if no_samples else samples, real_dir=False if no_real else real
+    )
     if not report.classes:
         raise click.ClickException("no *.expected.json golden files found")
     click.echo(

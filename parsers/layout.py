@@ -87,18 +87,26 @@ def lines_from_words(words: list[Word], gap_factor: float = 1.5) -> list[Line]:
 
 def _lines_by_overlap(words: list[Word]) -> list[list[Word]]:
     lines: list[list[Word]] = []
+    spans: list[list[float]] = []  # [top, bottom] of each line so far (kept, not recomputed per word)
     for w in sorted(words, key=lambda w: (w.top, w.x0)):
-        for line in reversed(lines[-3:]):
-            top = min(x.top for x in line)
-            bottom = max(x.bottom for x in line)
+        for k in range(len(lines) - 1, max(len(lines) - 4, -1), -1):
+            top, bottom = spans[k]
             # same line if the boxes overlap by half the smaller height (superscripts, mixed sizes)
             overlap = min(bottom, w.bottom) - max(top, w.top)
-            if overlap >= 0.5 * min(bottom - top, w.bottom - w.top):
-                line.append(w)
+            if overlap >= 0.5 * min(bottom - top, w.bottom - w.top) and not _collides(w, lines[k]):
+                lines[k].append(w)
+                spans[k] = [min(top, w.top), max(bottom, w.bottom)]
                 break
         else:
             lines.append([w])
+            spans.append([w.top, w.bottom])
     return lines
+
+
+def _collides(word: Word, line: list[Word]) -> bool:
+    """The word sits on top of a word of the line: two tightly set lines of a small-type column ('- PCT.
+    UBND tỉnh' over '- Phòng HCQT') overlap vertically, but words of one line never overlap horizontally."""
+    return any(word.x0 < x.x1 - 1.0 and x.x0 < word.x1 - 1.0 for x in line)
 
 
 def _fragments(words: list[Word]) -> list[list[Word]]:
@@ -175,7 +183,7 @@ def straighten(words: list[Word], max_slope: float = 0.05) -> list[Word]:
 _STAMP_START = re.compile(r"^(Ký bởi|Người ký|Được ký bởi|Signed by)\s*:", re.IGNORECASE)
 _STAMP_LINE = re.compile(
     r"^(Ký bởi|Người ký|Được ký bởi|Signed by|Email|E-mail|Cơ quan|Tổ chức|Chức vụ|Thời gian ký|Ngày ký|"
-    r"Signing time|Date)\s*:",
+    r"Giờ ký|Signing time|Date)\s*:",
     re.IGNORECASE,
 )
 _SAO_Y = re.compile(r"^(SAO Y( BẢN CHÍNH)?|BẢN SAO|SAO LỤC|TRÍCH SAO)$")
@@ -194,6 +202,7 @@ class PageText:
     removed: list[str]
     open_tail: bool = False
     continuable_head: bool = False
+    footnotes: list[str] = field(default_factory=list)  # page-bottom notes, 'n text' (marker first)
 
 
 def remove_stamps(lines: list[Line]) -> tuple[list[Line], list[str]]:
@@ -221,12 +230,50 @@ def remove_stamps(lines: list[Line]) -> tuple[list[Line], list[str]]:
 
 
 def _drop_lone_page_number(lines: list[Line], page_height: float) -> list[Line]:
+    """A page number alone on its line at the top or the bottom of the page is not content."""
     if lines and _LONE_NUMBER.match(lines[0].text) and lines[0].top < 0.15 * page_height:
-        return lines[1:]
+        lines = lines[1:]
+    if lines and _LONE_NUMBER.match(lines[-1].text) and lines[-1].top > 0.88 * page_height:
+        lines = lines[:-1]
     return lines
 
 
-def _column_split(lines: list[Line], width: float) -> float | None:
+_FOOTNOTE_MARK = re.compile(r"^(\(?\d{1,3}\)?|\*{1,3}|[¹²³⁴⁵⁶⁷⁸⁹⁰]+)\s*\S")
+FOOTNOTE_ZONE = 0.7  # footnotes sit in the lowest 30 % of the page
+FOOTNOTE_SIZE = 0.85  # ... in a smaller type than the page's text lines
+FOOTNOTE_GAP = 2.0  # ... below a gap of this many text line heights (the rule above them)
+
+
+def split_footnotes(lines: list[Line], page_height: float) -> tuple[list[Line], list[str]]:
+    """(lines without the page's footnotes, the footnotes as 'marker text' strings).
+
+    A Word footnote ('1 Gồm: Sở Khoa học…' under a short rule) is in a smaller type at the page bottom,
+    below a clear gap; left in place it runs on from the last recipient or the signer name.  The group is
+    the page's last lines, all smaller than the text, whose first line starts with a note marker."""
+    if len(lines) < 3:
+        return lines, []
+    typical = statistics.median(ln.height for ln in lines)
+    k = len(lines)
+    while (
+        k > 0
+        and lines[k - 1].height < FOOTNOTE_SIZE * typical
+        and lines[k - 1].top > FOOTNOTE_ZONE * page_height
+    ):
+        k -= 1
+    for start in range(k, len(lines)):
+        gap = lines[start].top - lines[start - 1].bottom if start else 0.0
+        if _FOOTNOTE_MARK.match(lines[start].text) and gap > FOOTNOTE_GAP * typical:
+            notes: list[str] = []
+            for line in lines[start:]:
+                if _FOOTNOTE_MARK.match(line.text) or not notes:
+                    notes.append(line.text)
+                else:
+                    notes[-1] += " " + line.text
+            return lines[:start], notes
+    return lines, []
+
+
+def _column_split(lines: list[Line], width: float, closing: bool = False) -> float | None:
     """x of the gap between the left and right column blocks of a header/closing region.
 
     Each line votes with its widest inter-word gap in the middle band of the page (if clearly wider than a
@@ -245,13 +292,26 @@ def _column_split(lines: list[Line], width: float) -> float | None:
     if not votes:
         return None
     edges = sorted({x for v in votes for x in v})
-    best_x, best_key = None, (0, 0.0)
+    best_x, best_key, band = None, (0, 0.0), (0.0, 0.0)
     for a, b in zip(edges, edges[1:], strict=False):
         x = (a + b) / 2
         key = (sum(1 for lo, hi in votes if lo <= x <= hi), b - a)  # most votes, then the widest band
         if key > best_key:
-            best_x, best_key = x, key
-    return _refine_split(lines, width, best_x)
+            best_x, best_key, band = x, key, (a, b)
+    # in the closing area, lines printed across both columns (under the signature) do not hide the corridor
+    return _refine_split(_not_spanning(lines, band) if closing else lines, width, best_x)
+
+
+def _not_spanning(lines: list[Line], band: tuple[float, float]) -> list[Line]:
+    """Lines that do not run as one text across the whole voted gap: a contact line printed under the
+    signature ('Số điện thoại liên hệ …') crosses every x and would hide the corridor between the columns."""
+    lo, hi = band
+    out = []
+    for line in lines:
+        spans = any(min(w.x0 for w in seg) < lo and max(w.x1 for w in seg) > hi for seg in line.segments)
+        if not spans:
+            out.append(line)
+    return out or lines
 
 
 def _refine_split(lines: list[Line], width: float, voted: float) -> float:
@@ -276,6 +336,13 @@ def _refine_split(lines: list[Line], width: float, voted: float) -> float:
 def _crosses(line: Line, split: float) -> bool:
     """A word bridges the column gap: the line is not part of a two-column block."""
     return any(w.x0 < split - 3 and w.x1 > split + 3 for w in line.words)
+
+
+def _runs_across(line: Line, split: float) -> bool:
+    """One run of words (no column gap inside) that has words on both sides of the split."""
+    return any(
+        min(w.x0 for w in seg) < split - 3 and max(w.x1 for w in seg) > split + 3 for seg in line.segments
+    )
 
 
 def _is_running_header(line: Line, width: float, height: float) -> bool:
@@ -408,9 +475,10 @@ def layout_page(
     lines, removed = remove_stamps(lines)
     if page_index > 0:
         lines = _drop_lone_page_number(lines, height)
+    lines, footnotes = split_footnotes(lines, height)
     blocks: list[str] = []
     if not lines:
-        return PageText(blocks, removed)
+        return PageText(blocks, removed, footnotes=footnotes)
     body_start, body_end = 0, len(lines)
     if first:
         lead = 0
@@ -435,16 +503,22 @@ def layout_page(
         if start is not None:
             start += body_start
             region = lines[start:]
-            split = _column_split(region, width)
+            split = _column_split(region, width, closing=True)
             if split is None:
                 split = (
                     min(w.x0 for w in region[0].words) - 1
                     if not _NOI_NHAN.match(region[0].text)
                     else width / 2
                 )
+            # a line written across both columns (contact phones under the signature) is neither column's
+            across = [ln for ln in region if _runs_across(ln, split)]
+            region = [ln for ln in region if not _runs_across(ln, split)] or region
+            if len(across) == len(lines[start:]):
+                across = []
             left = _join_list_lines(_side_lines(region, split, left=True))
             right = _side_lines(region, split, left=False)
-            closing = [b for b in ("\n".join(left), "\n".join(right)) if b]
+            tail = [ln.text for ln in across]
+            closing = [b for b in ("\n".join(left), "\n".join(right), "\n".join(tail)) if b]
             body_end = start
     body = lines[body_start:body_end]
     open_tail = head_ok = False
@@ -459,7 +533,7 @@ def layout_page(
     if closing:
         blocks.extend(closing)
         open_tail = False
-    return PageText(blocks, removed, open_tail=open_tail, continuable_head=head_ok)
+    return PageText(blocks, removed, open_tail=open_tail, continuable_head=head_ok, footnotes=footnotes)
 
 
 def _join_list_lines(lines: list[str]) -> list[str]:
@@ -478,10 +552,17 @@ def _percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
+FOOTNOTE_PREFIX = "[^"  # footnotes close the text as Markdown footnote definitions: '[^1]: Gồm: …'
+_NOTE_MARK = re.compile(r"^\(?(\d{1,3}|\*{1,3}|[¹²³⁴⁵⁶⁷⁸⁹⁰]+)\)?\s*")
+
+
 def join_pages(pages: list[PageText]) -> str:
-    """Concatenate page blocks; a paragraph cut by the page break is re-joined."""
+    """Concatenate page blocks; a paragraph cut by the page break is re-joined.  Footnotes come last, after
+    the closing, as '[^n]: text' lines (a note cut from its page bottom must not run into the body, the
+    recipients or the signer name)."""
     blocks: list[str] = []
     prev_open = False
+    notes: list[str] = []
     for page in pages:
         page_blocks = list(page.blocks)
         if prev_open and page.continuable_head and page_blocks and blocks:
@@ -489,7 +570,15 @@ def join_pages(pages: list[PageText]) -> str:
         blocks.extend(page_blocks)
         if page.blocks:
             prev_open = page.open_tail
+        notes.extend(page.footnotes)
+    if notes:
+        blocks.append("\n".join(_footnote_line(note) for note in notes))
     return normalize_text("\n\n".join(blocks))
+
+
+def _footnote_line(note: str) -> str:
+    m = _NOTE_MARK.match(note)
+    return f"{FOOTNOTE_PREFIX}{m.group(1)}]: {note[m.end() :]}" if m else note
 
 
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b]+")
@@ -500,6 +589,7 @@ def normalize_text(text: str) -> str:
     text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
     text = text.replace("\u00d0", "Đ")  # Icelandic Eth, typed for Đ by some fonts/OCR
     text = text.replace("\u00ad", "")  # soft hyphen: only meaningful before decoding (TCVN3 'ư')
+    text = text.replace("\ufffe", "-")  # pdfium's mark for a hyphen that ends a line ('TT-' / 'VPCP')
     lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
     text = "\n".join(lines)
     return re.sub(r"\n{3,}", "\n\n", text).strip()

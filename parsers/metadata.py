@@ -14,20 +14,28 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from parsers.metadata_closing import _KINH_GUI, _NOI_NHAN, find_label, find_signature, recipient_list
+from parsers.metadata_closing import (
+    _KINH_GUI,
+    _NOI_NHAN,
+    find_label,
+    find_signature,
+    recipient_list,
+    unlabelled_recipients,
+)
 from parsers.metadata_header import (
     find_type_line,
     issuer_from_lines,
     parse_number,
-    parse_place_date,
+    place_date_month,
     repair_phrases,
     scan_header,
     subject_lines,
     type_of_line,
     vv_subject,
 )
+from parsers.metadata_repairs import restore_accents
 from parsers.metadata_tables import DOC_TYPES, STATE_ONLY_TYPES
-from parsers.normalize import clean_line, fold_key, nfc, strip_markdown
+from parsers.normalize import clean_line, fold, fold_key, nfc, strip_markdown
 
 FIELD_NAMES = (
     "family",
@@ -38,9 +46,11 @@ FIELD_NAMES = (
     "issuer_parent",
     "place",
     "issued_date",
+    "issued_month",
     "subject",
     "signing_authority",
     "on_behalf_of",
+    "signing_chain",
     "signer_title",
     "signer_name",
     "recipients",
@@ -77,14 +87,20 @@ def document_lines(text: str) -> list[str]:
     return out
 
 
+_FOOTNOTE_DEF = re.compile(r"^\[\^[^\]]{1,4}\]:")
+
+
 def fields_from_text(text: str) -> dict:
     """All record fields that come from the text (not pages/page_sources/ocr_confidence)."""
     warnings: list[str] = []
     lines = document_lines(text)
+    # the extraction puts page footnotes last ('[^1]: …'): they are neither body nor closing
+    notes_at = next((i for i, line in enumerate(lines) if _FOOTNOTE_DEF.match(line)), len(lines))
+    lines = lines[:notes_at]
     head = scan_header(lines)
     issuer, issuer_parent = issuer_from_lines(head.issuer_lines, warnings)
     number = parse_number(lines[head.number_line], warnings, issuer) if head.number_line is not None else None
-    place, issued = _place_and_date(lines, head, warnings)
+    place, issued, issued_month = _place_and_date(lines, head, warnings)
 
     type_name = printed_type = None
     type_at = find_type_line(lines, head.end + 1)
@@ -99,6 +115,7 @@ def fields_from_text(text: str) -> dict:
     else:
         subject, body_start = None, head.end + 1
 
+    lines = lines[: _appendix_start(lines, body_start)]
     kinh_gui = find_label(lines, _KINH_GUI, max(head.end, 0))
     recipients: list[str] = []
     if kinh_gui is not None and _nonblank_between(lines, body_start, kinh_gui) <= KINH_GUI_WINDOW:
@@ -109,6 +126,12 @@ def fields_from_text(text: str) -> dict:
         listed, recipients_end = recipient_list(lines, noi_nhan, _NOI_NHAN)
         recipients += [r for r in listed if r not in recipients]
     closing = find_signature(lines, body_start, noi_nhan, recipients_end, warnings)
+    if noi_nhan is None and closing.signature_start is not None:
+        unlabelled = unlabelled_recipients(lines, body_start, closing.signature_start)
+        if unlabelled is not None:
+            noi_nhan, listed = unlabelled
+            recipients += [r for r in listed if r not in recipients]
+            warnings.append("recipients read from a list with no 'Nơi nhận:' label (OCR lost it?)")
 
     family = _family(head.motto_family, number, type_name, issuer, warnings)
     doc_type = _doc_type(family, number, type_name, warnings)
@@ -122,15 +145,29 @@ def fields_from_text(text: str) -> dict:
         "issuer_parent": issuer_parent,
         "place": place,
         "issued_date": issued,
+        "issued_month": issued_month,
         "subject": subject,
         "signing_authority": closing.signing_authority,
         "on_behalf_of": closing.on_behalf_of,
+        "signing_chain": closing.signing_chain,
         "signer_title": closing.signer_title,
         "signer_name": closing.signer_name,
         "recipients": recipients,
         "body": _join_body(lines[body_start:body_end]),
         "text": nfc(text or ""),
     }
+    for name in (
+        "doc_type_name",
+        "issuer",
+        "issuer_parent",
+        "place",
+        "subject",
+        "on_behalf_of",
+        "signer_title",
+    ):
+        fields[name] = restore_accents(fields[name], warnings)
+    fields["signing_chain"] = [restore_accents(a, warnings) for a in fields["signing_chain"]]
+    fields["recipients"] = [restore_accents(r, warnings) for r in fields["recipients"]]
     if doc_type == "CV" and not fields["doc_type_name"]:
         fields["doc_type_name"] = "CÔNG VĂN"
     _warn_missing(fields, type_name, warnings)
@@ -138,19 +175,39 @@ def fields_from_text(text: str) -> dict:
     return fields
 
 
+_APPENDIX = re.compile(r"^PHU LUC(\s+([IVXLC]+|\d+|[A-Z]))?\s*$")
+
+
+def _appendix_start(lines: list[str], body_start: int) -> int:
+    """Index of an appendix heading ('PHỤ LỤC', 'PHỤ LỤC II') printed after the closing (a 'Nơi nhận:'
+    before it): the appendix is neither body nor closing, and the signature is looked for before it."""
+    seen_closing = False
+    for i in range(max(body_start, 0), len(lines)):
+        line = lines[i]
+        if not line:
+            continue
+        if _NOI_NHAN.match(fold(line)):
+            seen_closing = True
+        elif seen_closing and _APPENDIX.match(fold(line)):
+            return i
+    return len(lines)
+
+
 def _nonblank_between(lines: list[str], lo: int, hi: int) -> int:
     return sum(1 for line in lines[lo:hi] if line)
 
 
-def _place_and_date(lines: list[str], head, warnings: list[str]) -> tuple[str | None, date | None]:
+def _place_and_date(
+    lines: list[str], head, warnings: list[str]
+) -> tuple[str | None, date | None, str | None]:
     if head.date_line is None:
-        return None, None
+        return None, None, None
     line = lines[head.date_line]
     after = 0
     if head.date_line == head.number_line:  # OCR merged 'Số: …' with the place-and-date: skip the number
         m = re.search(r"[/\-][A-Za-zĐđ0-9&\-]+\s+", line)
         after = m.end() if m else 0
-    return parse_place_date(line, warnings, after)
+    return place_date_month(line, warnings, after)
 
 
 def _family(

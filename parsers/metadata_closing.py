@@ -12,10 +12,14 @@ from parsers.normalize import fold, is_caps, proper_case
 
 CLOSING_SCAN_LINES = 60
 MAX_FRAGMENT = 16  # chars: a stray piece of the other column, not a line of the signature block
-_AUTHORITY = re.compile(r"^(T\s*/\s*M|K\s*/\s*T|T\s*/\s*L|TM\s*\.|KT\s*\.|TL\s*\.|TUQ\s*\.|Q\s*\.)\s*(\S.*)$")
+# OCR may put specks of a rule or a seal before the marker ('_—_ K/TTRƯỞNG BAN')
+_AUTHORITY = re.compile(
+    r"^[\W_]{0,6}(T\s*/\s*M|K\s*/\s*T|T\s*/\s*L|TM\s*\.|KT\s*\.|TL\s*\.|TUQ\s*\.|Q\s*\.)\s*(\S.*)$"
+)
 _BULLET = re.compile(r"^(?:[-–—•+*]|\.(?=\s+[A-ZĐ]))\s*")
 _NOI_NHAN = re.compile(r"^n[oa]i\s*nh[a]n\s*[:;.]?\s*", re.IGNORECASE)
-_KINH_GUI = re.compile(r"^k[i]nh\s*g[u]i\s*[:;.]?\s*", re.IGNORECASE)
+# 'Kính gửi:'; a Công điện names its addressees after '<ISSUER> điện:' ('THỦ TƯỚNG CHÍNH PHỦ điện:')
+_KINH_GUI = re.compile(r"^(?:k[i]nh\s*g[u]i\s*[:;.]?|(?:[A-Z]+,?\s+){1,10}dien\s*:)\s*", re.IGNORECASE)
 # exact (accented) words: folding would make the name TRƯƠNG a title word (TRƯỞNG BAN)
 _TITLE_WORDS = {w for phrase in HEADER_PHRASES for w in phrase.split()} | {"QUỐC", "HỘI", "ỦY", "UỶ"}
 
@@ -27,6 +31,7 @@ class Closing:
     signature_start: int | None = None  # first line of the signature block
     signing_authority: str | None = None
     on_behalf_of: str | None = None
+    signing_chain: list[str] = field(default_factory=list)  # 'TM. ỦY BAN NHÂN DÂN', 'KT. CHỦ TỊCH'
     signer_title: str | None = None
     signer_name: str | None = None
 
@@ -39,12 +44,13 @@ def find_label(lines: list[str], pattern: re.Pattern, start: int = 0, last: bool
 
 
 def recipient_list(lines: list[str], label: int, pattern: re.Pattern) -> tuple[list[str], int]:
-    """Entries after a 'Nơi nhận:'/'Kính gửi:' label; wrapped entries are joined.  Returns (entries, end)."""
-    entries: list[str] = []
+    """Entries after a 'Nơi nhận:'/'Kính gửi:' label; wrapped entries are joined, several entries typed on
+    one line ('…; - Thường trực Tỉnh ủy') are split.  Returns (entries, end)."""
+    entries: list[str] = []  # as printed (the trailing ',' / ';' matters for wrapping); cleaned at the end
     inline = lines[label][pattern.match(fold(lines[label])).end() :].strip()
     if inline and not _is_signature_line(inline):
-        entries.append(_clean_entry(_BULLET.sub("", inline)))
-    i, after_blank = label + 1, False
+        entries.append(_BULLET.sub("", inline))
+    i, after_blank, open_entry = label + 1, False, False
     while i < len(lines):
         line = lines[i]
         if not line:
@@ -52,14 +58,38 @@ def recipient_list(lines: list[str], label: int, pattern: re.Pattern) -> tuple[l
             i += 1
             continue
         if _BULLET.match(line) and not _is_signature_line(_BULLET.sub("", line)):
-            entries.append(_clean_entry(_BULLET.sub("", line)))
-        elif entries and not after_blank and not _is_signature_line(line) and len(line) < 150:
-            entries[-1] = _clean_entry(f"{entries[-1]} {line}")
+            entries.append(_BULLET.sub("", line))
+            open_entry = not re.search(r"[;.:!?]\s*$", line)
+        elif entries and (not after_blank or open_entry) and not _is_signature_line(line) and len(line) < 150:
+            # a wrapped entry; after a blank line only when the entry did not end ('… Công Thương,')
+            entries[-1] = f"{entries[-1]} {line}"
+            open_entry = not re.search(r"[;.:!?]\s*$", line)
         else:
             break
         after_blank = False
         i += 1
-    return [e for e in entries if e], i
+    split = [part for entry in entries for part in _ONE_LINE_ENTRIES.split(entry)]
+    return [e for e in (_clean_entry(part) for part in split) if e], i
+
+
+_ONE_LINE_ENTRIES = re.compile(r";\s*[-–]\s*(?=\S)")
+
+
+def unlabelled_recipients(lines: list[str], start: int, signature: int) -> tuple[int, list[str]] | None:
+    """(first line, entries) of the dash list right above the signature block when its 'Nơi nhận:' label is
+    missing (a scan read without its small bold-italic label): only a list whose first entry is 'Như …'
+    ('Như trên', 'Như kính gửi', 'Như Điều 3'), the first entry of every Nơi nhận."""
+    i = signature - 1
+    while i > start and not lines[i]:
+        i -= 1
+    end = i + 1
+    while i >= start and lines[i] and _BULLET.match(lines[i]):
+        i -= 1
+    first = i + 1
+    if first >= end or not fold(_BULLET.sub("", lines[first])).lower().startswith("nhu "):
+        return None
+    entries = [_clean_entry(_BULLET.sub("", line)) for line in lines[first:end]]
+    return first, [e for e in entries if e]
 
 
 def _clean_entry(text: str) -> str:
@@ -97,10 +127,15 @@ def find_signature(
     closing = Closing()
     authority = _last_authority_line(lines, start)
     if authority is not None:
-        closing.signature_start = authority
-        marker, rest = _AUTHORITY.match(lines[authority]).groups()
-        closing.signing_authority = AUTHORITY_MARKERS[re.sub(r"\s+", "", marker).upper()]
-        closing.on_behalf_of = repair_phrases(rest.strip(), warnings)
+        chain = _authority_chain(lines, authority, start)
+        closing.signature_start = chain[0]
+        for k, at in enumerate(chain):
+            marker, rest = _AUTHORITY.match(lines[at]).groups()
+            canonical = AUTHORITY_MARKERS[re.sub(r"\s+", "", marker).upper()]
+            rest = repair_phrases(rest.strip(), warnings)
+            closing.signing_chain.append(f"{canonical} {rest}")
+            if k == 0:  # the outer authority: 'TL. CHỦ TỊCH' over 'KT. CHÁNH VĂN PHÒNG'
+                closing.signing_authority, closing.on_behalf_of = canonical, rest
         end = noi_nhan if noi_nhan is not None and noi_nhan > authority else len(lines)
         _title_and_name(lines, authority + 1, end, closing, warnings)
         _check_deputy_title(closing, warnings)
@@ -114,7 +149,8 @@ def find_signature(
         titles = _titles_above(lines, lo, name_at)
         if titles:
             closing.signature_start = titles[0]
-            closing.signer_title = repair_phrases(" ".join(lines[t] for t in titles), warnings)
+            title_lines = _one_position([lines[t] for t in titles])
+            closing.signer_title = repair_phrases(" ".join(title_lines), warnings)
         return closing
     return closing
 
@@ -127,6 +163,26 @@ def _check_deputy_title(closing: Closing, warnings: list[str]) -> None:
             f"signer title '{closing.signer_title}' repeats the title signed for under "
             f"{closing.signing_authority}: a word is probably hidden (seal?)"
         )
+
+
+CHAIN_GAP = 2  # non-blank lines that may sit between two authority lines (a fragment of the other column)
+
+
+def _authority_chain(lines: list[str], last: int, start: int) -> list[int]:
+    """The authority lines stacked above the last one ('TM. ỦY BAN NHÂN DÂN' over 'KT. CHỦ TỊCH'), outer
+    first."""
+    chain, i, gap = [last], last - 1, 0
+    while i >= start and gap <= CHAIN_GAP:
+        line = lines[i]
+        if line and _AUTHORITY.match(line) and is_caps(_AUTHORITY.match(line).group(2)):
+            chain.insert(0, i)
+            gap = 0
+        elif line and not _fragment(line):
+            break
+        elif line:
+            gap += 1
+        i -= 1
+    return chain
 
 
 def _last_authority_line(lines: list[str], start: int) -> int | None:
@@ -152,9 +208,55 @@ def _title_and_name(lines: list[str], lo: int, hi: int, closing: Closing, warnin
             titles.append(line)
             continue
         break
+    titles = _one_position(titles)
     closing.signer_title = repair_phrases(" ".join(titles), warnings) if titles else None
     name_at = _last_name(lines, lo, hi)
+    if name_at is None:  # something printed after the block (contact lines, a note): the name under the title
+        name_at = _first_name(lines, lo, hi)
     closing.signer_name = proper_case(lines[name_at]) if name_at is not None else None
+
+
+NAME_SEARCH_LINES = 4
+# A title line that starts like one of these names a position of its own: 'PHÓ TRƯỞNG BAN' over 'PHÓ CHỦ
+# TỊCH UBND TỈNH' is the capacity signed in and the signer's other office (printed above the name); the
+# signer title is the first.  'PHÓ CHỦ TỊCH' over 'THƯỜNG TRỰC' is one title on two lines.
+_POSITION_STARTS = (
+    "PHÓ ",
+    "CHỦ TỊCH",
+    "CHỦ NHIỆM",
+    "GIÁM ĐỐC",
+    "TỔNG GIÁM ĐỐC",
+    "BÍ THƯ",
+    "CHÁNH ",
+    "TRƯỞNG ",
+    "BỘ TRƯỞNG",
+    "THỨ TRƯỞNG",
+    "HIỆU TRƯỞNG",
+    "VIỆN TRƯỞNG",
+    "CỤC TRƯỞNG",
+    "THỦ TƯỚNG",
+    "TỔNG BIÊN TẬP",
+)
+
+
+def _one_position(titles: list[str]) -> list[str]:
+    if len(titles) == 2 and (titles[1].upper() + " ").startswith(_POSITION_STARTS):
+        return titles[:1]
+    return titles
+
+
+def _first_name(lines: list[str], lo: int, hi: int) -> int | None:
+    """The first name within a few non-blank lines under the signer's title."""
+    seen = 0
+    for i in range(lo, hi):
+        if not lines[i] or is_noise(lines[i]):
+            continue
+        if name_like(lines[i]):
+            return i
+        seen += 1
+        if seen > NAME_SEARCH_LINES:
+            return None
+    return None
 
 
 def _last_name(lines: list[str], lo: int, hi: int) -> int | None:

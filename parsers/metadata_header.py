@@ -38,11 +38,15 @@ STATE_MOTTO_2 = "doc lap tu do hanh phuc"
 OLD_STATE_MOTTO = "viet nam dan chu cong hoa"
 
 _L = "A-Za-zĐđ"
-PARTY_NUMBER = re.compile(rf"^(\d{{1,5}})-([{_L}]{{1,5}})/([{_L}][{_L}0-9]*(?:-[{_L}][{_L}0-9]*)*)$")
+PARTY_NUMBER = re.compile(rf"^(\d{{1,5}})-([{_L}]{{1,5}})/([{_L}][{_L}0-9&]*(?:-[{_L}][{_L}0-9&]*)*)$")
 STATE_NUMBER = re.compile(rf"^(\d{{1,5}})/(?:(\d{{4}})/)?([{_L}][{_L}0-9&]*)((?:-[{_L}0-9&]+)*)$")
 _NUMBER_LINE = re.compile(r"^[^\w]{0,3}S[o06&]\s*[:;.]?\s*(?=[\w])")  # on folded text: 'Số:', 'S6:', 'So'
-_DATE = re.compile(r"ngay\s*[,.]?\s*(\S{1,3})\s+th[a-z]{2,4}\s+(.{1,12}?)\s+n[a-z]m\s+(\S{4})", re.IGNORECASE)
-_VV = re.compile(r"^V\s*/\s*[vV]?\s*[.:]?\s+")
+# The day may be blank: unsigned drafts and scans with a handwritten day print 'ngày    tháng 11 năm 2025'.
+_DATE = re.compile(
+    r"ngay\s*[,.]?\s*(?:(\S{1,3})\s+)??th[a-z]{2,4}\s+(.{1,12}?)\s+n[a-z]m\s+(\S{4})", re.IGNORECASE
+)
+# OCR reads the V of 'V/v' as 'ƒ' too; some offices quote the whole trích yếu ('“V/v … giúp việc”')
+_VV = re.compile(r"^[“\"]?[Vƒ]\s*/\s*[vV]?\s*[.:]?\s+")
 _RULE = re.compile(r"^[\s\-_=*~.·•]+$")
 # First words of an organ's name in the left header block.
 ORGAN_STARTS = (
@@ -74,9 +78,21 @@ ORGAN_STARTS = (
     "dang doan",
     "mat tran",
     "cong an",
+    "bch ",
+    "doan ",
+    "tap doan",
+    "tong cong ty",
+    "cong ty",
+    "vien thong",
+    "dai hoc",
+    "hoc vien",
+    "chi cuc",
+    "trung tam",
+    "bao ",
 )
 _ADMIN_UNITS = ("tinh", "thanh pho", "huyen", "quan", "thi xa", "xa", "phuong", "thi tran")
 _COLLECTIVE_STEMS = ("uy ban nhan dan", "hoi dong nhan dan")
+_PARTY_COMMITTEE = re.compile(r"^(tinh|huyen|thanh|quan|thi|xa|phuong) uy\b")
 
 
 @dataclass
@@ -120,7 +136,12 @@ def _is_noise_header(line: str) -> bool:
         or key.replace(" ", "").isdigit()
         or "cong bao" in key
         or key.startswith(("ky boi", "email", "co quan", "thoi gian ky"))
+        or _DRAFT_MARK.match(key) is not None
     )
+
+
+# 'DỰ THẢO', 'DỰ THẢO LẦN 2' (a draft's mark, often a text box beside the number): not the issuer's name
+_DRAFT_MARK = re.compile(r"^(du thao)( lan \d+| \d+)?( (du thao)( lan \d+| \d+)?)*$")
 
 
 def scan_header(lines: list[str]) -> Header:
@@ -208,6 +229,13 @@ def issuer_from_lines(lines: list[str], warnings: list[str]) -> tuple[str | None
         and fold_key(lines[1]).startswith(_ADMIN_UNITS)
     ):
         lines = [f"{lines[0]} {lines[1]}", *lines[2:]]  # 'ỦY BAN NHÂN DÂN / TỈNH QUẢNG NGÃI' is one name
+    if (
+        len(lines) >= 3
+        and fold_key(lines[1]).startswith(_ADMIN_UNITS)
+        and not _PARTY_COMMITTEE.match(fold_key(lines[1]))
+    ):
+        # 'BAN CHỈ HUY PCTT VÀ TKCN / TỈNH THỪA THIÊN HUẾ / VĂN PHÒNG THƯỜNG TRỰC': the place names the parent
+        lines = [f"{lines[0]} {lines[1]}", *lines[2:]]
     if len(lines) == 1:
         return _valid_organ(lines[0], warnings), None
     return _valid_organ(" ".join(lines[1:]), warnings), _valid_organ(lines[0], warnings)
@@ -216,7 +244,8 @@ def issuer_from_lines(lines: list[str], warnings: list[str]) -> tuple[str | None
 def _valid_organ(name: str, warnings: list[str]) -> str | None:
     """An organ's name starts like one and is made of words; OCR debris (a seal over the line) is dropped."""
     words = name.split()
-    wordy = sum(1 for w in words if sum(c.isalpha() for c in w) >= len(w) - 1) == len(words)
+    # letters, or a plain number ('ĐỀ ÁN 06'); OCR debris mixes symbols into words
+    wordy = all(sum(c.isalpha() for c in w) >= len(w) - 1 or w.strip(",.").isdigit() for w in words)
     if fold_key(name).startswith(ORGAN_STARTS) and wordy:
         return name
     warnings.append(f"issuer line unreadable, left out: '{name}'")
@@ -349,23 +378,41 @@ def _number_repairs(text: str) -> list[str]:
 
 
 def parse_place_date(line: str, warnings: list[str], after: int = 0) -> tuple[str | None, date | None]:
+    place, issued, _month_text = place_date_month(line, warnings, after)
+    return place, issued
+
+
+def place_date_month(
+    line: str, warnings: list[str], after: int = 0
+) -> tuple[str | None, date | None, str | None]:
+    """(place, issued date, 'YYYY-MM') of a place-and-date line.  A blank or unreadable day gives no date
+    (with a warning) but keeps the place and the month: a draft or a handwritten day is never guessed."""
     folded = fold(line)
     m = _DATE.search(folded, after)
     if not m:
-        return None, None
+        return None, None, None
     place = re.sub(r"^[^\w]+|[\d_]+", "", line[after : m.start()]).strip(" ,.;:-_|")
     place = re.split(r"\s{2,}", place)[-1] if place else place
     place = place or None
-    day, month, year = (_to_int(m.group(1)), _month(m.group(2)), _to_int(m.group(3)))
+    day_token = m.group(1)
+    if day_token is not None and not any(c.isalnum() for c in day_token):
+        day_token = None  # 'ngày ... tháng', 'ngày __ tháng': left blank
+    day, month, year = (_to_int(day_token or ""), _month(m.group(2)), _to_int(m.group(3)))
+    month_text = None
+    if month and year and MIN_YEAR <= year <= date.today().year + 1:
+        month_text = f"{year:04d}-{month:02d}"
     issued = None
-    if day and month and year and MIN_YEAR <= year <= date.today().year + 1:
+    if day and month_text:
         try:
             issued = date(year, month, day)
         except ValueError:
             issued = None
     if issued is None:
-        warnings.append(f"issued date unreadable, left out: '{line[m.start() : m.end()]}'")
-    return place, issued
+        if day_token is None and month_text:
+            warnings.append(f"issued date has no day (left blank), month kept: '{line[m.start() : m.end()]}'")
+        else:
+            warnings.append(f"issued date unreadable, left out: '{line[m.start() : m.end()]}'")
+    return place, issued, month_text
 
 
 def _to_int(token: str) -> int | None:
@@ -388,6 +435,7 @@ _TYPE_KEYS = sorted(((fold_key(name), name) for name in DOC_TYPES), key=lambda k
 
 def type_of_line(line: str) -> tuple[str, str, str] | None:
     """(canonical type name, name as printed, remainder) when the line starts with a type name in caps."""
+    line = line.lstrip(" .,;:'`\"-_|*•") if line else line  # OCR specks before the type name ('. GIẤY MỜI')
     if not line or len(line) > 160:
         return None
     key = fold_key(line)
@@ -440,7 +488,10 @@ def subject_lines(lines: list[str], start: int, first: str = "") -> tuple[list[s
 
 def _ends_subject(line: str, parts: list[str]) -> bool:
     key = fold_key(line)
-    if len(line) > LONG_PARAGRAPH or len(parts) >= 6 or sum(map(len, parts)) > 400:
+    if len(parts) >= 6 or sum(map(len, parts)) > 400:
+        return True
+    if len(line) > LONG_PARAGRAPH and (parts or len(line) > 400 or line.rstrip()[-1:] in ".:;!?"):
+        # a Word paragraph is one line: a long first line is the trích yếu unless it ends like a sentence
         return True
     if any(key == fold_key(h) or key.startswith(fold_key(h) + " ") for h in BODY_HEADINGS):
         return True
@@ -450,7 +501,14 @@ def _ends_subject(line: str, parts: list[str]) -> bool:
         return True
     if line.rstrip().endswith((":", ";")) or (line.rstrip().endswith(".") and len(line) > 80):
         return True
+    if parts and is_caps(line) and not any(is_caps(p) for p in parts) and len(line) > 12:
+        # the enacting authority under a Quyết định ('TRƯỞNG BAN CHỈ ĐẠO TỈNH …') after a sentence-case
+        # trích yếu opens the body
+        return True
     return bool(key.startswith(("kinh gui", "noi nhan")))
+
+
+VV_MAX_LINES = 8  # a long V/v wraps to 4-5 lines; the block ends at a blank line or a header element anyway
 
 
 def vv_subject(lines: list[str], vv: int) -> tuple[str, int]:
@@ -458,7 +516,7 @@ def vv_subject(lines: list[str], vv: int) -> tuple[str, int]:
     first = _VV.sub("", lines[vv], count=1)
     parts = [_cut_annotation(first)]
     i = vv + 1
-    while i < len(lines) and len(parts) < 4:
+    while i < len(lines) and len(parts) < VV_MAX_LINES:
         if not lines[i]:
             # OCR may put a blank line inside the trích yếu: a lower-case line after it continues it
             nxt = i + 1
@@ -470,7 +528,7 @@ def vv_subject(lines: list[str], vv: int) -> tuple[str, int]:
             break
         parts.append(_cut_annotation(lines[i]))
         i += 1
-    return " ".join(p for p in parts if p), i
+    return " ".join(p for p in parts if p).strip('“”" '), i
 
 
 def _cut_annotation(line: str) -> str:

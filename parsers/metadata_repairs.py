@@ -10,8 +10,8 @@ import re
 
 from rapidfuzz.distance import Levenshtein
 
-from parsers.metadata_tables import PARTY_ISSUER_CODE_BY_NAME, PARTY_TYPE_CODES, PROVINCES
-from parsers.normalize import fold, fold_key
+from parsers.metadata_tables import HEADER_VOCABULARY, PARTY_ISSUER_CODE_BY_NAME, PARTY_TYPE_CODES, PROVINCES
+from parsers.normalize import fold, fold_key, is_caps, same_spelling
 
 MAX_PROVINCE_EDITS = 2  # accent-free edits; the closest two provinces ('HA NAM'/'HA NOI') are 2 apart...
 # ...so a damaged name is repaired only when it is strictly closer to one province than to any other.
@@ -50,3 +50,54 @@ def repair_party_number(compact: str, issuer: str | None) -> str | None:
     if not known_type or not implied or Levenshtein.distance(issuer_code.upper(), implied) > 1:
         return None
     return f"{digits}-{known_type}/{implied}"
+
+
+def _vocabulary() -> tuple[re.Pattern, dict[str, str]]:
+    by_fold: dict[str, set[str]] = {}
+    for phrase in HEADER_VOCABULARY:
+        if len(phrase.split()) >= 2:
+            by_fold.setdefault(fold(phrase).lower(), set()).add(phrase)
+    unique = {f: next(iter(p)) for f, p in by_fold.items() if len(p) == 1}  # one spelling per letter string
+    keys = sorted(unique, key=len, reverse=True)
+    pattern = re.compile(
+        r"(?<!\w)(" + "|".join(re.escape(k).replace(r"\ ", r"\s+") for k in keys) + r")(?!\w)"
+    )
+    return pattern, unique
+
+
+_VOCAB_RE, _VOCAB = _vocabulary()
+
+
+def restore_accents(text: str | None, warnings: list[str]) -> str | None:
+    """Known header words read with wrong tone marks or vowel hats get their spelling back ('LÂM ĐÒNG' ->
+    'LÂM ĐỒNG', 'Lâm Đông' -> 'Lâm Đồng', 'CHANH VAN PHONG' -> 'CHÁNH VĂN PHÒNG').  Only the accents change:
+    the letters must be the same as the one known phrase with those letters; the case is kept."""
+    if not text:
+        return text
+    folded = fold(text).lower()
+    out, last = [], 0
+    for m in _VOCAB_RE.finditer(folded):
+        printed = text[m.start() : m.end()]
+        phrase = _VOCAB[re.sub(r"\s+", " ", m.group(1))]
+        wanted = _in_case_of(printed, phrase)
+        if wanted is None or same_spelling(printed, wanted):
+            continue  # as printed, or only the old tone placement ('HOÀ' for 'HÒA')
+        out.append(text[last : m.start()])
+        out.append(wanted)
+        last = m.end()
+        warnings.append(f"repaired OCR accents: '{printed}' -> '{wanted}'")
+    if not out:
+        return text
+    out.append(text[last:])
+    return "".join(out)
+
+
+def _in_case_of(printed: str, phrase: str) -> str | None:
+    words = printed.split()
+    if is_caps(printed):
+        return phrase.upper()
+    if all(w[:1].isupper() and (len(w) == 1 or w[1:].islower()) for w in words):
+        return " ".join(w[:1].upper() + w[1:].lower() for w in phrase.split())
+    if printed.islower():
+        return phrase.lower()
+    return None  # mixed case ('Công an' in a sentence): left as printed

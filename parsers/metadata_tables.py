@@ -101,6 +101,7 @@ PARTY_ISSUER_ENDINGS = (
     "BCĐ",
     "HĐ",
     "ĐH",
+    "TN",  # Đoàn TNCS Hồ Chí Minh, numbered in the Party style: TWĐTN, TĐTN, HĐTN, BCTĐ&TTN
 )
 
 # Signature authority markers: as printed (folded, upper, no spaces) -> canonical form.
@@ -215,6 +216,22 @@ PROVINCES = (
     "NINH THUẬN", "PHÚ THỌ", "PHÚ YÊN", "QUẢNG BÌNH", "QUẢNG NAM", "QUẢNG NGÃI", "QUẢNG NINH", "QUẢNG TRỊ",
     "SÓC TRĂNG", "SƠN LA", "TÂY NINH", "THÁI BÌNH", "THÁI NGUYÊN", "THANH HÓA", "HỒ CHÍ MINH",
     "THỪA THIÊN HUẾ", "HUẾ", "TIỀN GIANG", "TRÀ VINH", "TUYÊN QUANG", "VĨNH LONG", "VĨNH PHÚC", "YÊN BÁI",
+)  # fmt: skip
+
+# Known header and closing words of two or more syllables: an OCR reading with the same letters but other
+# tone marks or vowel hats ('LÂM ĐÒNG', 'Lâm Đông', 'DẪN VẬN', 'CHANH VAN PHONG') is given this spelling.
+HEADER_VOCABULARY = (
+    *HEADER_PHRASES,
+    *DOC_TYPES,
+    *PROVINCES,
+    "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "ĐẢNG CỘNG SẢN VIỆT NAM", "ĐỘC LẬP", "TỰ DO", "HẠNH PHÚC",
+    "TUYÊN GIÁO", "DÂN VẬN", "TỔ CHỨC", "KIỂM TRA", "NỘI CHÍNH", "PHÁT THANH", "TRUYỀN HÌNH", "BIÊN TẬP",
+    "TỔNG BIÊN TẬP", "MẶT TRẬN", "TỔ QUỐC", "VIỆT NAM", "NHÂN DÂN", "CÔNG AN", "VIỄN THÔNG", "BƯU CHÍNH",
+    "TẬP ĐOÀN", "ĐẠI HỌC", "CÔNG THƯƠNG", "TƯ PHÁP", "NỘI VỤ", "TÀI CHÍNH", "XÂY DỰNG", "Y TẾ",
+    "GIÁO DỤC", "ĐÀO TẠO", "KHOA HỌC", "CÔNG NGHỆ", "NÔNG NGHIỆP", "MÔI TRƯỜNG", "THÔNG TIN", "TRUYỀN THÔNG",
+    "CHỈ ĐẠO", "CHỈ HUY", "THƯỜNG TRỰC", "THỦ TƯỚNG", "CHÍNH PHỦ", "BỘ TRƯỞNG", "THỨ TRƯỞNG", "HIỆU TRƯỞNG",
+    "ĐOÀN THANH NIÊN", "CỘNG SẢN", "HỒ CHÍ MINH", "PHỤ NỮ", "CỰU CHIẾN BINH", "NÔNG DÂN", "LIÊN ĐOÀN",
+    "LAO ĐỘNG", "THIẾU TƯỚNG", "ĐẠI TÁ", "THƯỢNG TÁ", "TRUNG TÁ",
 )  # fmt: skip
 
 # Party issuer code implied by the first words of an issuer's name (36-HD/VPTW; see document-format-rules).

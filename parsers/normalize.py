@@ -52,7 +52,7 @@ _FOLD_LOWER = _CharTable(
 
 def fold(text: str) -> str:
     """Strip Vietnamese diacritics keeping the length: fold(s)[i] is the base letter of s[i] (s is NFC)."""
-    return text.translate(_FOLD)
+    return text if text.isascii() else text.translate(_FOLD)
 
 
 def fold_lower(text: str) -> str:

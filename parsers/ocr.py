@@ -18,13 +18,9 @@ import unicodedata
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-import numpy as np
-from PIL import Image
-
 from parsers.errors import DecompressionBomb, OcrUnavailable
 from parsers.legacy import VIETNAMESE_LETTERS, is_vietnamese_syllable
 from parsers.limits import Limits
-from parsers.scan_clean import clean_page
 
 GOOD_QUALITY = 0.55  # below: a text page is laid out by pdfplumber rather than pdfium (safer on odd pages)
 GARBAGE_QUALITY = 0.3  # below (with enough words): the text layer is garbage and the page is OCRed
@@ -157,11 +153,38 @@ def render_page_image(pdfium_page, limits: Limits):
 
 
 def ocr_image(image, dpi: float, limits: Limits, exe: str = "tesseract") -> tuple[list[tuple], float]:
-    """Clean the page image (rules, seals: parsers.scan_clean), then OCR it; run_tesseract's result."""
+    """Clean the page image (rules, seals: parsers.scan_clean), then OCR it; run_tesseract's result.
+    numpy, scipy and PIL are imported here, not at module level: a text PDF never pays for them."""
+    import numpy as np
+    from PIL import Image
+
+    from parsers.scan_clean import clean_page
+
     cleaned = Image.fromarray(clean_page(np.asarray(image), dpi))
     boxes, _ = run_tesseract(_png(cleaned), limits, exe)
     boxes = drop_noise_lines(reread_merged_columns(cleaned, boxes, limits, exe))
+    boxes = [(*b[:4], _lookalikes(b[4]), *b[5:]) for b in boxes if not is_speck(b[4])]
     return boxes, _page_conf(boxes)
+
+
+_TYPOGRAPHY = set("“”‘’–—…•·")  # punctuation a Vietnamese text does print ('Độc lập – Tự do')
+# Latin letters outside the Vietnamese alphabet that Tesseract's vie model gives for a Vietnamese one
+_LOOKALIKE = str.maketrans({"ñ": "ũ", "Ñ": "Ũ"})
+
+
+def is_speck(text: str) -> bool:
+    """A short 'word' without a Vietnamese letter or digit and with a symbol outside ASCII ('§', '©,', 'Ø',
+    '(¬'): a speck, a seal's edge or a stamp's ink, not text."""
+    letters = any(c.isdigit() or c in _DIACRITIC or (c.isascii() and c.isalpha()) for c in text)
+    return len(text) <= 3 and not letters and any(not c.isascii() and c not in _TYPOGRAPHY for c in text)
+
+
+def _lookalikes(word: str) -> str:
+    """'cñ' -> 'cũ': a non-Vietnamese letter swapped for its lookalike if that makes a Vietnamese syllable."""
+    fixed = word.translate(_LOOKALIKE)
+    if fixed != word and is_vietnamese_syllable(re.sub(r"[^\w]", "", fixed)):
+        return fixed
+    return word
 
 
 def _mean_conf(boxes: list[tuple]) -> float:

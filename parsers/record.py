@@ -26,9 +26,11 @@ class DocumentRecord:
     issuer_parent: str | None = None
     place: str | None = None
     issued_date: date | None = None
+    issued_month: str | None = None  # 'YYYY-MM' when the month is printed (also when the day is blank)
     subject: str | None = None
     signing_authority: str | None = None
     on_behalf_of: str | None = None
+    signing_chain: list[str] = field(default_factory=list)  # every authority line, outer first ('TM. …')
     signer_title: str | None = None
     signer_name: str | None = None
     recipients: list[str] = field(default_factory=list)

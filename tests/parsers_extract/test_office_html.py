@@ -182,3 +182,31 @@ def test_simulator_news_article_keeps_the_document_and_drops_the_sidebar():
     assert blocks[start : start + 2] == truth[:2]  # header columns: issuer block, then motto/date block
     assert blocks[-2:] == truth[-2:]  # Nơi nhận block, then the signature block
     assert normalise("\n".join(blocks[start:])) == normalise(expected["text"])
+
+
+def test_docx_data_table_is_read_row_by_row_and_line_breaks_inside_runs_kept():
+    d = docx.Document()
+    table = d.add_table(rows=2, cols=3)
+    for r, row in enumerate([["STT", "Chỉ tiêu", "Số liệu"], ["1.", "Văn bản đã ban hành", "82"]]):
+        for c, text in enumerate(row):
+            table.cell(r, c).text = text
+    run = d.add_paragraph().add_run("LUẬT")
+    run.add_break()
+    run.add_text("Xử lý vi phạm hành chính")
+    buf = io.BytesIO()
+    d.save(buf)
+    text = extract(buf.getvalue(), filename="t.docx").text
+    assert "STT\nChỉ tiêu\nSố liệu\n1.\nVăn bản đã ban hành\n82" in text
+    assert "LUẬT\nXử lý vi phạm hành chính" in text
+
+
+def test_doc_is_converted_with_libreoffice_and_antiword_remains(samples):
+    from parsers.office import extract_doc
+
+    data = (samples / "doc" / "luat-15-2012-QH13.doc").read_bytes()
+    converted = extract_doc(data)
+    fallback = extract_doc(data, converter="antiword")
+    assert converted.warnings[0] == ".doc converted to .docx with LibreOffice"
+    assert fallback.warnings[0] == ".doc read with antiword"
+    assert "LUẬT\nXử lý vi phạm hành chính" in converted.text
+    assert converted.kind == "doc" and "Số: 15/2012/QH13" in fallback.text

@@ -102,5 +102,34 @@ def test_parse_command_fails_with_one_line_for_unreadable_files(tmp_path: Path):
 def test_eval_command_strict_exit_code(tmp_path: Path):
     empty = tmp_path / "none"
     empty.mkdir()
-    result = CliRunner().invoke(eval_command, ["--corpus", str(empty), "--no-samples"])
+    result = CliRunner().invoke(eval_command, ["--corpus", str(empty), "--no-samples", "--no-real"])
     assert result.exit_code != 0 and "no *.expected.json" in result.output
+
+
+def test_real_corpus_classes_come_first_and_unreadable_fields_may_be_null(tmp_path: Path):
+    real = tmp_path / "real" / "doc"
+    real.mkdir(parents=True)
+    shutil.copy(LUAT, real / LUAT.name)
+    golden = json.loads((SAMPLES / "doc" / "luat-15-2012-QH13.expected.json").read_text(encoding="utf-8"))
+    golden.pop("body_file")
+    golden["class"] = "anything"  # the kind folder decides the class of a real-corpus golden
+    golden["record"]["number"] = "99/2099/QH99"  # the parser cannot give this: scored wrong ...
+    golden["record"]["issued_month"] = None
+    (real / "luat-15-2012-QH13.expected.json").write_text(json.dumps(golden, ensure_ascii=False), "utf-8")
+    report = evaluate(tmp_path / "none", samples_dir=SAMPLES, real_dir=tmp_path / "real")
+    classes = list(report.to_dict()["classes"])
+    assert classes[:2] == ["real .doc/.docx", "real sample"]
+    stats = report.classes["real .doc/.docx"]
+    assert stats.totals["number"] == 1 and stats.hits.get("number", 0) == 0
+    assert stats.totals["issued_month"] == 1
+    # ... unless the labeller marked it unreadable and the parser gives nothing with a warning
+    golden["unreadable"] = {"signer_name": "handwritten"}
+    golden["record"]["signer_name"] = "Nguyễn Văn A"
+    (real / "luat-15-2012-QH13.expected.json").write_text(json.dumps(golden, ensure_ascii=False), "utf-8")
+    loaded = load_golden(real / "luat-15-2012-QH13.expected.json", kind="doc")
+    from parsers.eval import compare_fields
+
+    record = {"signer_name": None, "warnings": ["signer name not found"]}
+    assert compare_fields(loaded, record)["signer_name"] is True
+    assert compare_fields(loaded, {"signer_name": "Nguyễn Văn B", "warnings": []})["signer_name"] is False
+    assert format_report(report).splitlines()[1].startswith("real .doc/.docx")

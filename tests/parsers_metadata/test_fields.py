@@ -171,7 +171,26 @@ def test_ocr_damaged_state_motto_is_still_the_state_header():
     )
     f = fields_from_text(text)
     assert f["family"] == "state"
-    assert f["issuer_parent"] == "UBND THANH PHO DA NANG"
+    # the known words get their accents back (only the accents: the letters are those printed), and say so
+    assert f["issuer_parent"] == "UBND THÀNH PHỐ ĐÀ NẴNG"
+    assert any("repaired OCR accents: 'DA NANG'" in w for w in f["warnings"])
+
+
+@pytest.mark.parametrize(
+    ("printed", "restored"),
+    [
+        ("ỦY BAN NHÂN DÂN TỈNH LÂM ĐÒNG", "ỦY BAN NHÂN DÂN TỈNH LÂM ĐỒNG"),  # huyền for ngã under the hat
+        ("tỉnh Lâm Đông", "tỉnh Lâm Đồng"),  # the tone mark lost
+        ("BAN TUYÊN GIÁO VÀ DẪN VẬN", "BAN TUYÊN GIÁO VÀ DÂN VẬN"),
+        ("UBND TỈNH HOÀ BÌNH", "UBND TỈNH HOÀ BÌNH"),  # the old tone placement is a spelling, kept
+        ("Công an tỉnh", "Công an tỉnh"),  # mixed case inside a sentence: left as printed
+        ("LÂM ĐÒNGX", "LÂM ĐÒNGX"),  # not a whole word of the vocabulary
+    ],
+)
+def test_known_header_words_get_their_accents_back(printed, restored):
+    from parsers.metadata_repairs import restore_accents
+
+    assert restore_accents(printed, []) == restored
 
 
 @pytest.mark.parametrize(
@@ -329,3 +348,64 @@ def test_text_is_nfc():
     decomposed = "KE\u0302\u0301T LUA\u0323\u0302N\nve\u0302\u0300 co\u0302ng ta\u0301c"
     f = fields_from_text(decomposed)
     assert f["doc_type_name"] == "KẾT LUẬN" and f["text"] == "KẾT LUẬN\nvề công tác"
+
+
+def test_blank_day_keeps_place_and_month_with_a_warning():
+    warnings: list[str] = []
+    from parsers.metadata_header import place_date_month
+
+    assert place_date_month("Lâm Đồng, ngày      tháng 11 năm 2025", warnings) == (
+        "Lâm Đồng",
+        None,
+        "2025-11",
+    )
+    assert any(w.startswith("issued date has no day") for w in warnings)
+
+
+def test_stacked_authorities_give_the_outer_one_and_the_chain():
+    text = (
+        "ỦY BAN NHÂN DÂN\nTỈNH LÂM ĐỒNG\nSố: 85/GM-UBND\n\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+        "Độc lập - Tự do - Hạnh phúc\nLâm Đồng, ngày 19 tháng 01 năm 2026\n\nGIẤY MỜI\n\n"
+        "Ủy ban nhân dân tỉnh tổ chức họp.\n\nNơi nhận:\n- Như thành phần mời;\n- Lưu: VT, HCC.\n\n"
+        "TL. CHỦ TỊCH\nKT. CHÁNH VĂN PHÒNG\nPHÓ CHÁNH VĂN PHÒNG\nTrịnh Ngọc Duệ\n"
+    )
+    f = fields_from_text(text)
+    assert (f["signing_authority"], f["on_behalf_of"]) == ("TL.", "CHỦ TỊCH")
+    assert f["signing_chain"] == ["TL. CHỦ TỊCH", "KT. CHÁNH VĂN PHÒNG"]
+    assert (f["signer_title"], f["signer_name"]) == ("PHÓ CHÁNH VĂN PHÒNG", "Trịnh Ngọc Duệ")
+    assert f["issued_month"] == "2026-01"
+
+
+BODY_SENTENCE = "Kính trình Chủ tịch Ủy ban nhân dân tỉnh xem xét, ký ban hành báo cáo cải cách hành chính./."
+
+
+def test_appendix_and_footnotes_are_neither_body_nor_closing():
+    text = (
+        "UBND TỈNH LÂM ĐỒNG\nSỞ NỘI VỤ\nSố: 629/TTr-SNV\n\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+        "Độc lập - Tự do - Hạnh phúc\nLâm Đồng, ngày 12 tháng 12 năm 2025\n\nTỜ TRÌNH\nVề việc trình ký\n\n"
+        f"{BODY_SENTENCE}\n\nNơi nhận:\n- Như trên;\n- Lưu: VT.\n\nKT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC\n"
+        "Trần Hữu Tuấn\n\nPHỤ LỤC\nBiểu mẫu 1\n\nNơi nhận:\n- Mẫu;\n\nGIÁM ĐỐC\nNguyễn Văn Mẫu\n\n"
+        "[^1]: Gồm: Sở Khoa học và Công nghệ."
+    )
+    f = fields_from_text(text)
+    assert f["body"] == BODY_SENTENCE
+    assert f["recipients"] == ["Như trên", "Lưu: VT"]
+    assert (f["signing_chain"], f["signer_name"]) == (["KT. GIÁM ĐỐC"], "Trần Hữu Tuấn")
+
+
+def test_enacting_authority_is_not_part_of_the_subject_and_capacity_is_the_title():
+    text = (
+        "UBND TỈNH LÂM ĐỒNG\nBAN CHỈ ĐẠO\nVỀ PHÁT TRIỂN KHCN, ĐMST, CĐS VÀ ĐỀ ÁN 06\nSố: /QĐ-BCĐ\nDỰ THẢO\n\n"
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\nLâm Đồng, ngày tháng 8 năm 2025\n\n"
+        "QUYẾT ĐỊNH\n\nVề việc thành lập Tổ giúp việc\n\nTRƯỞNG BAN CHỈ ĐẠO TỈNH VỀ PHÁT TRIỂN KHOA HỌC\n\n"
+        "Căn cứ Luật Tổ chức chính quyền địa phương;\n\nNơi nhận:\n- Như Điều 5;\n- Lưu: VT, SNV.\n\n"
+        "TRƯỞNG BAN\nCHỦ TỊCH UBND TỈNH\nHồ Văn Mười\n"
+    )
+    f = fields_from_text(text)
+    assert f["subject"] == "Về việc thành lập Tổ giúp việc"
+    assert (f["issuer"], f["issuer_parent"]) == (
+        "BAN CHỈ ĐẠO VỀ PHÁT TRIỂN KHCN, ĐMST, CĐS VÀ ĐỀ ÁN 06",
+        "UBND TỈNH LÂM ĐỒNG",
+    )
+    assert (f["signer_title"], f["signer_name"]) == ("TRƯỞNG BAN", "Hồ Văn Mười")
+    assert (f["number"], f["issued_date"], f["issued_month"]) == (None, None, "2025-08")
