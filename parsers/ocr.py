@@ -51,14 +51,45 @@ def text_quality(text: str) -> float:
     return round(valid * min(1.0, accented / 0.3) * (1.0 - weird), 3)
 
 
-def needs_ocr(text: str, has_images: bool, quality: float | None = None) -> bool:
-    """A page needs OCR if it has images but (almost) no text, or enough words that read as garbage."""
+SCAN_IMAGE_SHARE = 0.6  # images covering this share of a page with a few words of text: a scan
+
+
+def needs_ocr(text: str, has_images: bool | float, quality: float | None = None) -> bool:
+    """A page needs OCR if it has images but (almost) no text, or enough words that read as garbage.
+
+    `has_images` may be the share of the page its images cover (page_image_share): then a page under a
+    full-page image whose text layer is a few words only is a scan too.  Signing software and copy
+    certification write such a line on scanned pages ('SAO Y; CÔNG AN TỈNH …; 19/03/2026; 08:40:00', 'Ủy ban
+    Mặt trận … 25/09/2025 16:59:22'); judged by its text alone the page would keep that line as its text."""
     stripped = "".join(text.split())
     if len(stripped) < 20:
-        return has_images
+        return bool(has_images)
+    words = len(_TOKEN.findall(text))
+    if words < _MIN_WORDS_TO_JUDGE:
+        return not isinstance(has_images, bool) and has_images >= SCAN_IMAGE_SHARE
     if quality is None:
         quality = text_quality(text)
-    return len(_TOKEN.findall(text)) >= _MIN_WORDS_TO_JUDGE and quality < GARBAGE_QUALITY
+    return quality < GARBAGE_QUALITY
+
+
+def page_image_share(pdfium_page) -> float:
+    """0..1: the share of the page its images cover (their boxes, clipped to the page; overlaps may count
+    twice, so the sum is capped at 1)."""
+    import pypdfium2.raw as pdfium_c
+
+    width, height = pdfium_page.get_size()
+    if width <= 0 or height <= 0:
+        return 0.0
+    covered = 0.0
+    for obj in pdfium_page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2):
+        try:
+            left, bottom, right, top = obj.get_pos()
+        except Exception:  # noqa: BLE001 - an image without a readable box is not counted
+            continue
+        w = max(0.0, min(right, width) - max(left, 0.0))
+        h = max(0.0, min(top, height) - max(bottom, 0.0))
+        covered += w * h
+    return min(1.0, covered / (width * height))
 
 
 @dataclass
@@ -69,6 +100,7 @@ class OcrPage:
     confidence: float = 0.0
     text: str = ""
     error: str | None = None
+    corrections: list[str] = field(default_factory=list)  # OCR words repaired (parsers.ocr_correct), as notes
 
 
 def _workers(limits: Limits) -> int:
@@ -134,8 +166,8 @@ def run_tesseract(
 
 
 def render_page_image(pdfium_page, limits: Limits):
-    """Greyscale PIL image of the page at ocr_dpi (lower if the bitmap would exceed max_image_pixels);
-    (image, scale)."""
+    """RGB PIL image of the page at ocr_dpi (lower if the bitmap would exceed max_image_pixels); (image,
+    scale).  In colour: seals, stamps and handwriting are told from the print by their colour (ocr_image)."""
     width, height = pdfium_page.get_size()
     scale = limits.ocr_dpi / 72.0
     pixels = width * height * scale * scale
@@ -146,21 +178,23 @@ def render_page_image(pdfium_page, limits: Limits):
                 f"page of {width:.0f}x{height:.0f} pt is too large to render for OCR "
                 f"within max_image_pixels={limits.max_image_pixels}"
             )
-    bitmap = pdfium_page.render(scale=scale, grayscale=True)
-    image = bitmap.to_pil().convert("L")  # a copy: the bitmap's buffer is freed below
+    bitmap = pdfium_page.render(scale=scale)
+    image = bitmap.to_pil().convert("RGB")  # a copy: the bitmap's buffer is freed below
     bitmap.close()
     return image, scale
 
 
 def ocr_image(image, dpi: float, limits: Limits, exe: str = "tesseract") -> tuple[list[tuple], float]:
-    """Clean the page image (rules, seals: parsers.scan_clean), then OCR it; run_tesseract's result.
-    numpy, scipy and PIL are imported here, not at module level: a text PDF never pays for them."""
+    """Clean the page image (coloured ink, rules, seals: parsers.scan_clean), then OCR it; run_tesseract's
+    result.  numpy, scipy and PIL are imported here, not at module level: a text PDF never pays for them."""
     import numpy as np
     from PIL import Image
 
-    from parsers.scan_clean import clean_page
+    from parsers.scan_clean import clean_page, grey_without_colour
 
-    cleaned = Image.fromarray(clean_page(np.asarray(image), dpi))
+    pixels = np.asarray(image)
+    grey = pixels if pixels.ndim == 2 else grey_without_colour(pixels)
+    cleaned = Image.fromarray(clean_page(grey, dpi))
     boxes, _ = run_tesseract(_png(cleaned), limits, exe)
     boxes = drop_noise_lines(reread_merged_columns(cleaned, boxes, limits, exe))
     boxes = [(*b[:4], _lookalikes(b[4]), *b[5:]) for b in boxes if not is_speck(b[4])]
@@ -292,6 +326,7 @@ def _reread_line(image, part: list[tuple], limits: Limits, exe: str, line_id: tu
 
 def ocr_pdf_pages(doc, indexes: list[int], limits: Limits) -> dict[int, OcrPage]:
     """OCR the given pages of a pypdfium2 document; rendering is sequential, tesseract runs in parallel."""
+    from parsers.ocr_correct import correct_boxes
     from parsers.pdf import Word
 
     exe = check_tesseract(limits.ocr_lang)
@@ -306,11 +341,13 @@ def ocr_pdf_pages(doc, indexes: list[int], limits: Limits) -> dict[int, OcrPage]
         except Exception as exc:  # noqa: BLE001 - reported per page as a warning
             results[index] = OcrPage(width=width, height=height, error=f"{type(exc).__name__}: {exc}")
             return
+        boxes, notes = correct_boxes(boxes)
         words = [
             Word(x0 / scale, x1 / scale, top / scale, bottom / scale, text, line_id)
             for x0, top, x1, bottom, text, line_id, _conf in boxes
         ]
-        results[index] = OcrPage(words, width, height, conf, " ".join(b[4] for b in boxes))
+        corrections = [f"page {index + 1}: OCR words repaired: {note}" for note in notes]
+        results[index] = OcrPage(words, width, height, conf, " ".join(b[4] for b in boxes), None, corrections)
 
     with ThreadPoolExecutor(max_workers=workers) as pool:
         for index in indexes:

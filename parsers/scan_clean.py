@@ -16,6 +16,31 @@ from scipy import ndimage
 DARK = 170  # grey level below which a pixel is ink (scans flatten paper to ~240)
 
 
+COLOUR_CHROMA = 50  # max - min of the RGB channels from which a pixel is coloured ink (paper, print: < 20)
+COLOUR_BRIGHT = 110  # ...and its brightest channel above this: black print over a red seal stays
+
+
+def grey_without_colour(rgb: np.ndarray) -> np.ndarray:
+    """8-bit greyscale of an RGB page image with its coloured ink (red seals and stamps, blue handwriting and
+    signatures) turned to paper.
+
+    Official documents are printed in black; what is stamped or written on them afterwards is red or blue.
+    In a greyscale rendering that ink is mid-grey and Tesseract reads it, or loses the print under it (the
+    seal over the signer's title, a handwritten number beside 'Số:').  Where black print crosses the ink the
+    pixel stays dark in every channel and is kept."""
+    rgb = rgb[..., :3]
+    hi = rgb.max(axis=2)
+    coloured = (hi.astype(np.int16) - rgb.min(axis=2)) >= COLOUR_CHROMA
+    coloured &= hi >= COLOUR_BRIGHT
+    # ITU-R 601 luma, as PIL's convert("L")
+    grey = (rgb[..., 0] * 299 + rgb[..., 1] * 587 + rgb[..., 2] * 114 + 500) // 1000
+    grey = grey.astype(np.uint8)
+    if coloured.any():
+        paper = np.uint8(np.percentile(grey[::4, ::4], 90))
+        grey[coloured] = paper
+    return grey
+
+
 def clean_page(gray: np.ndarray, dpi: float) -> np.ndarray:
     """A copy of the 8-bit greyscale page image with rules and seals whitened."""
     out = gray.copy()
