@@ -12,11 +12,12 @@ STAMP := $(VENV)/.installed
 # for the benchmark and the scan renderer), fonts with Vietnamese glyphs for the fixture builder, LibreOffice
 # Writer (headless): Word 97 .doc -> .docx for the parser (antiword is its fallback) and .doc/.docx -> PDF so
 # the real-corpus goldens (tests/fixtures/real) can be labelled and re-checked from the page as a reader sees
-# it; Tesseract's Vietnamese script model. PostgreSQL and Redis: the tests start private instances of them
+# it; Tesseract's Vietnamese script model; the Vietnamese spelling dictionary (hunspell-vi: the syllable
+# inventory of the OCR word repair). PostgreSQL and Redis: the tests start private instances of them
 # (initdb in a temp dir, redis-server on a free port) when none is running, so a fresh machine runs every
 # test. Chromium (headless) renders a Data Docs page and the archive's pages for the screenshot tests.
 APT_PACKAGES := tesseract-ocr tesseract-ocr-vie tesseract-ocr-script-viet poppler-utils fonts-dejavu-core antiword \
-    libreoffice-writer-nogui postgresql redis-server chromium
+    libreoffice-writer-nogui hunspell-vi postgresql redis-server chromium
 
 .PHONY: setup system-deps python-deps demo test lint bench eval simulate clean-demo
 

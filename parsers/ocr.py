@@ -83,7 +83,7 @@ def page_image_share(pdfium_page) -> float:
     covered = 0.0
     for obj in pdfium_page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2):
         try:
-            left, bottom, right, top = obj.get_pos()
+            left, bottom, right, top = obj.get_bounds()
         except Exception:  # noqa: BLE001 - an image without a readable box is not counted
             continue
         w = max(0.0, min(right, width) - max(left, 0.0))

@@ -9,9 +9,12 @@ stay as read, so a right word can never turn into a different word with other le
 1. phrases: a run of words that spells, accent-insensitively, one known name of the headers and signature
    blocks (province names, organs, titles, document types, the mottos: PHRASES) takes that name's marks when
    the run is printed in capitals, is a capitalised proper name, or holds a word that is no syllable;
-2. syllables: a word that is no Vietnamese syllable takes the marks of the one syllable of the inventory at
-   the smallest diacritic distance (modifier and tone edits), if that distance is small and no other syllable
-   is as close ('TRUYẺN' has three equally close readings and is left as read).
+2. syllables: a word with a mark that is no Vietnamese syllable (not in the inventory, and either without a
+   tone or against the syllable grammar) takes the marks of the one syllable of the inventory at the smallest
+   diacritic distance (modifier and tone edits), if that distance is small and no other syllable is as close
+   ('quôc' -> 'quốc', 'nguôn' -> 'nguồn'; 'TRUYẺN' has three equally close readings and is left).
+Capitals OCR read without their spaces ('TỈNHỦYLÂMĐÔNG') are first split where they split into syllables in
+one way only.
 
 The syllable inventory is the Vietnamese spelling dictionary of LibreOffice (Debian `hunspell-vi`, the list of
 the language's ~6,600 written syllables); without it the second pass is skipped.  Old and new tone placement
@@ -26,6 +29,7 @@ import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
+from parsers.legacy import is_vietnamese_syllable
 from parsers.metadata_tables import DOC_TYPES, HEADER_PHRASES, PROVINCES
 from parsers.normalize import fold, tone_key
 
@@ -170,6 +174,23 @@ def is_syllable(word: str) -> bool:
     return tone_key(word) in _valid_keys()
 
 
+_STOP_CODA = re.compile(r"(?:c|ch|p|t)$")
+_STOP_TONES = {"\u0301", "\u0323"}  # sắc, nặng: the only tones a syllable ending in c/ch/p/t can carry
+
+
+def has_tone(word: str) -> bool:
+    return bool(tone_key(word)[1])
+
+
+def is_grammatical(word: str) -> bool:
+    """The rule-based check: shaped like a Vietnamese syllable (parsers.legacy's onset-rhyme grammar) and,
+    if it ends in a stop consonant, carrying the sắc or nặng tone ('quôc', 'xuât' break that rule)."""
+    if not is_vietnamese_syllable(word):
+        return False
+    tone = tone_key(word)[1]
+    return not _STOP_CODA.search(fold(word).lower()) or tone in _STOP_TONES
+
+
 def closest_syllable(word: str) -> str | None:
     """The one syllable of the inventory that `word` becomes by the fewest diacritic edits (at most
     MAX_SYLLABLE_EDITS, and strictly fewer than any other), in `word`'s case; None otherwise."""
@@ -240,8 +261,8 @@ def split_glued(token: str) -> list[str] | None:
     with a Vietnamese letter are tried (acronyms such as 'UBND', 'PAPI' are no glued words)."""
     if len(token) < 5 or not token.isalpha() or not token.isupper() or token.isascii():
         return None
-    if not syllable_inventory() or is_syllable(token):
-        return None
+    if not syllable_inventory() or _fold_upper(token) in syllable_inventory():
+        return None  # one syllable, maybe with damaged marks ('TRUYẺN'), not two glued ones
     n = len(token)
     # best[i] = (fewest parts for token[i:], number of ways with that many, first cut)
     best: list[tuple[int, int, int] | None] = [None] * n + [(0, 1, n)]
@@ -296,8 +317,10 @@ def correct_words(words: list[str]) -> tuple[list[str], list[str]]:
     if not syllable_inventory():
         return out, notes
     for i, core in enumerate(cores):  # pass 2: words that are no syllable
-        if fixed[i] or core is None or len(core) < 2 or not core.isalpha() or is_syllable(core):
-            continue
+        if fixed[i] or core is None or len(core) < 2 or not core.isalpha() or core.isascii():
+            continue  # a word without any mark is an acronym or a foreign word as often as damage ('MOOC')
+        if is_syllable(core) or (has_tone(core) and is_grammatical(core)):
+            continue  # a toned word the grammar allows may be a syllable the dictionary lacks ('nòng')
         better = closest_syllable(core)
         if better is not None:
             lead, _, trail = parts[i]

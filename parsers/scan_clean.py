@@ -28,16 +28,16 @@ def grey_without_colour(rgb: np.ndarray) -> np.ndarray:
     In a greyscale rendering that ink is mid-grey and Tesseract reads it, or loses the print under it (the
     seal over the signer's title, a handwritten number beside 'Số:').  Where black print crosses the ink the
     pixel stays dark in every channel and is kept."""
-    rgb = rgb[..., :3]
-    hi = rgb.max(axis=2)
-    coloured = (hi.astype(np.int16) - rgb.min(axis=2)) >= COLOUR_CHROMA
+    from PIL import Image
+
+    rgb = np.ascontiguousarray(rgb[..., :3])
+    r, g, b = rgb[..., 0], rgb[..., 1], rgb[..., 2]
+    hi = np.maximum(np.maximum(r, g), b)
+    coloured = (hi - np.minimum(np.minimum(r, g), b)) >= COLOUR_CHROMA  # uint8: hi >= lo, no wrap
     coloured &= hi >= COLOUR_BRIGHT
-    # ITU-R 601 luma, as PIL's convert("L")
-    grey = (rgb[..., 0] * 299 + rgb[..., 1] * 587 + rgb[..., 2] * 114 + 500) // 1000
-    grey = grey.astype(np.uint8)
+    grey = np.array(Image.fromarray(rgb).convert("L"))  # ITU-R 601 luma, in C
     if coloured.any():
-        paper = np.uint8(np.percentile(grey[::4, ::4], 90))
-        grey[coloured] = paper
+        grey[coloured] = np.uint8(np.percentile(grey[::4, ::4], 90))  # the paper's grey
     return grey
 
 
