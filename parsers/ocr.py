@@ -51,7 +51,8 @@ def text_quality(text: str) -> float:
     return round(valid * min(1.0, accented / 0.3) * (1.0 - weird), 3)
 
 
-SCAN_IMAGE_SHARE = 0.6  # images covering this share of a page with a few words of text: a scan
+SCAN_IMAGE_SHARE = 0.6  # images covering this share of a page with a few words of text: a scan...
+SCAN_STAMP_WORDS = 40  # ...fewer words than this (a signing stamp's lines; a text page holds hundreds)
 
 
 def needs_ocr(text: str, has_images: bool | float, quality: float | None = None) -> bool:
@@ -59,14 +60,17 @@ def needs_ocr(text: str, has_images: bool | float, quality: float | None = None)
 
     `has_images` may be the share of the page its images cover (page_image_share): then a page under a
     full-page image whose text layer is a few words only is a scan too.  Signing software and copy
-    certification write such a line on scanned pages ('SAO Y; CÔNG AN TỈNH …; 19/03/2026; 08:40:00', 'Ủy ban
-    Mặt trận … 25/09/2025 16:59:22'); judged by its text alone the page would keep that line as its text."""
+    certification write such lines on scanned pages ('SAO Y; CÔNG AN TỈNH …; 19/03/2026; 08:40:00' and the
+    'Ký bởi: …' of the signature, 23 words; 'Ủy ban Mặt trận … 25/09/2025 16:59:22'); judged by its text alone
+    the page would keep those lines as its only text."""
     stripped = "".join(text.split())
     if len(stripped) < 20:
         return bool(has_images)
     words = len(_TOKEN.findall(text))
+    if words < SCAN_STAMP_WORDS and not isinstance(has_images, bool) and has_images >= SCAN_IMAGE_SHARE:
+        return True
     if words < _MIN_WORDS_TO_JUDGE:
-        return not isinstance(has_images, bool) and has_images >= SCAN_IMAGE_SHARE
+        return False
     if quality is None:
         quality = text_quality(text)
     return quality < GARBAGE_QUALITY
