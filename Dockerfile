@@ -5,7 +5,7 @@ FROM apache/airflow:3.3.2-python3.11
 
 USER root
 RUN apt-get update \
- && apt-get install -y --no-install-recommends tesseract-ocr tesseract-ocr-vie poppler-utils fonts-dejavu-core antiword \
+ && apt-get install -y --no-install-recommends tesseract-ocr tesseract-ocr-vie poppler-utils fonts-dejavu-core antiword hunspell-vi \
  && rm -rf /var/lib/apt/lists/*
 RUN install -d -o airflow -g root -m 0775 /opt/directives
 
