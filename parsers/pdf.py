@@ -266,7 +266,11 @@ def extract_pdf(data: bytes, limits: Limits | None = None) -> Extraction:
             quality = ocr.text_quality(raw)
             legacy = _legacy_page_encoding(raw)
             maybe_scan = ocr.needs_ocr(raw, True, quality)  # as if it had images: only then look
-            needs_ocr = maybe_scan and ocr.needs_ocr(raw, _check_images(page, limits, i + 1), quality)
+            # judged by how much of the page its images cover: a full-page image under a short signing or
+            # copy stamp ('SAO Y; ...', 'Ký bởi: ...') is a scan whose stamp is its only text layer
+            has_images = maybe_scan and _check_images(page, limits, i + 1)
+            image_share = ocr.page_image_share(page) if has_images else 0.0
+            needs_ocr = maybe_scan and ocr.needs_ocr(raw, image_share, quality)
             if needs_ocr and not legacy:
                 ocr_jobs.append(i)
                 layer_quality[i] = quality
@@ -322,6 +326,7 @@ def extract_pdf(data: bytes, limits: Limits | None = None) -> Extraction:
                 lines, result.width, result.height, first=p == 0, last=p == n_pages - 1, page_index=p
             )
             removed.extend(pages[p].removed)
+            warnings.extend(result.corrections)
             confs.append(result.confidence)
         confidence = round(sum(confs) / len(confs), 1) if confs else None
     doc.close()
