@@ -66,6 +66,7 @@ def server():
 
 def session(host: str, **kwargs) -> PoliteSession:
     limits = kwargs.pop("limits", FetchLimits(retries=3, backoff_factor=0.01, max_bytes=1000))
+    kwargs.setdefault("allow_private_network", True)  # the test server listens on loopback
     return PoliteSession([host], rate_limit_per_sec=kwargs.pop("rate", 1000), limits=limits, **kwargs)
 
 
