@@ -68,11 +68,23 @@ def record_from_text(
 def parse_bytes(
     data: bytes, filename: str | None = None, content_type: str | None = None, limits: Limits | None = None
 ) -> DocumentRecord:
-    """Extract the text of any published file and read the record's fields from it.
+    """Extract the text of any published file and read the record's fields from it, both under the limits
+    (the sandbox: the field regexes see untrusted text too).
     Raises parsers.errors.ExtractionError (a subclass naming the problem) for unreadable files."""
-    from parsers.extract import extract
+    from parsers.extract import check_size, run_limited
 
-    ext = extract(data, filename=filename, content_type=content_type, limits=limits)
+    limits = limits or Limits()
+    check_size(data, limits)
+    return run_limited(parse_here, data, limits, filename, content_type)
+
+
+def parse_here(
+    data: bytes, limits: Limits, filename: str | None = None, content_type: str | None = None
+) -> DocumentRecord:
+    """parse_bytes in this process, without the sandbox (the sandbox's job calls this)."""
+    from parsers.extract import extract_here
+
+    ext = extract_here(data, limits, filename, content_type)
     return record_from_text(
         ext.text,
         pages=ext.pages,

@@ -1,37 +1,94 @@
-"""Run an extraction in a child process with hard limits, so that no input can crash or hang the caller.
+"""Run an extraction in a separate, limited process, so that no input can crash, hang or outlive the caller.
 
-The child is forked (spawn/forkserver would re-import the caller's __main__, which breaks scripts without a
-main guard, and cost ~1 s of imports per file); the parsing modules are imported before forking so the
-child takes no import lock.  It gets RLIMIT_AS and RLIMIT_CPU, runs in its own process group (tesseract
-grandchildren included) and is killed as a group when the wall-clock limit passes.  Whatever happens, the
-caller gets an Extraction or a parsers.errors subclass."""
+Three levels of processes, each dying with its parent:
+
+- the caller (a CLI run, an Airflow task, a Celery prefork or threads worker) starts one *sandbox server* per
+  thread with `subprocess` — a plain exec, which a daemonic multiprocessing worker may start (it may not
+  fork a multiprocessing child) and which needs no signal handler (so any thread may call it). The server
+  imports the parsing modules once, then serves requests read from its stdin;
+- per file the server forks a *job* process: its own process group, RLIMIT_AS and RLIMIT_CPU, killed as a
+  group when the wall-clock limit passes; whatever happens the caller gets an Extraction (or the function's
+  result) or a parsers.errors subclass;
+- the job forks a *watcher* into its group that waits for the job's end, however it ends, and then kills the
+  whole group: tesseract and converter grandchildren die with the job.
+
+Server and job arm PR_SET_PDEATHSIG (SIGKILL), so a caller killed with SIGKILL takes its server, the job,
+the watcher's group and every tesseract with it; a parent that died before the signal was armed is noticed
+by checking getppid() right after.
+"""
 
 from __future__ import annotations
 
+import ctypes
 import faulthandler
-import multiprocessing as mp
 import os
+import pickle
 import resource
+import select
 import signal
+import struct
+import subprocess
+import sys
+import threading
+import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from parsers.errors import CorruptFile, ExtractionError, ExtractionTimeout, ResourceLimit
-from parsers.limits import Extraction, Limits
+from parsers.limits import Limits
 
-_CONTEXT = None
+PR_SET_PDEATHSIG = 1
+PR_SET_CHILD_SUBREAPER = 36
+PARENT_ENV = "DIRECTIVES_SANDBOX_PARENT"
+# How much longer than a file's own timeout the caller waits for the server before killing it: the server
+# enforces the timeout itself; this only catches a server that stopped answering.
+SERVER_MARGIN_SECONDS = 30.0
+_PRELOADED = ("parsers.html", "parsers.ocr", "parsers.office", "parsers.pdf", "parsers.record")
+_HEADER = struct.Struct(">Q")
 
 
-def _context():
-    global _CONTEXT
-    if _CONTEXT is None:
-        import parsers.html  # noqa: F401 - imported before forking, see the module docstring
-        import parsers.ocr  # noqa: F401
-        import parsers.office  # noqa: F401
-        import parsers.pdf  # noqa: F401
+# --- framing and process helpers --------------------------------------------------------------------------
 
-        _CONTEXT = mp.get_context("fork")
-    return _CONTEXT
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view)
+        view = view[written:]
+
+
+def _read_exact(fd: int, size: int) -> bytes:
+    chunks, remaining = [], size
+    while remaining:
+        chunk = os.read(fd, min(remaining, 1 << 20))
+        if not chunk:
+            raise EOFError("pipe closed")
+        chunks.append(chunk)
+        remaining -= len(chunk)
+    return b"".join(chunks)
+
+
+def _send_frame(fd: int, payload: bytes) -> None:
+    _write_all(fd, _HEADER.pack(len(payload)) + payload)
+
+
+def _recv_frame(fd: int) -> bytes:
+    (size,) = _HEADER.unpack(_read_exact(fd, _HEADER.size))
+    return _read_exact(fd, size)
+
+
+def _prctl(option: int, value: int) -> None:
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(option, value, 0, 0, 0) != 0:
+        raise OSError(ctypes.get_errno(), f"prctl({option}) failed")
+
+
+def die_with_parent(expected_parent: int) -> None:
+    """SIGKILL this process when its parent dies; exit now if the parent is already gone."""
+    _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != expected_parent:
+        os._exit(1)
 
 
 def _mapped_bytes() -> int:
@@ -47,73 +104,228 @@ def _mapped_bytes() -> int:
 
 
 def _apply_limits(limits: Limits) -> None:
-    os.setpgrp()
-    # RLIMIT_AS counts what the fork inherited: an Airflow worker or a test session maps 1-2 GB before any
-    # file is opened (libraries, thread stacks, malloc arenas), so the budget is on top of that.
+    # RLIMIT_AS counts what the fork inherited (the server's imported libraries), so the budget is on top.
     mem = _mapped_bytes() + limits.max_memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (mem, mem))
     cpu = int(limits.max_cpu_seconds)
     resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 5))
 
 
-def _child(conn, func: Callable[..., Extraction], data: bytes, limits: Limits) -> None:
+def _death_error(wait_status: int, limits: Limits) -> ExtractionError:
+    if os.WIFSIGNALED(wait_status):
+        number = os.WTERMSIG(wait_status)
+        name = signal.Signals(number).name
+        if number == signal.SIGXCPU:
+            return ResourceLimit(f"CPU limit of {limits.max_cpu_seconds} s exceeded ({name})")
+        return ResourceLimit(f"extraction process killed by {name} (memory limit {limits.max_memory_mb} MB?)")
+    return ResourceLimit(f"extraction process died (exit code {os.WEXITSTATUS(wait_status)})")
+
+
+def _kill_group(pgid: int) -> None:
     try:
+        os.killpg(pgid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+# --- the job (forked by the server, one per file) ---------------------------------------------------------
+
+
+def _start_watcher(keep_fds: tuple[int, ...]) -> None:
+    """Fork a process into this job's group that kills the group once the job has ended."""
+    read_end, write_end = os.pipe()  # non-inheritable: tesseract never holds the write end
+    if os.fork() == 0:
+        try:
+            os.close(write_end)
+            for fd in keep_fds:
+                os.close(fd)
+            while os.read(read_end, 1):
+                pass
+        finally:
+            os.killpg(0, signal.SIGKILL)
+            os._exit(0)
+    os.close(read_end)
+    # write_end stays open, unused, for the job's lifetime: its closing is the watcher's signal.
+
+
+def _job(
+    server_pid: int, result_fd: int, func: Callable[..., Any], data: bytes, limits: Limits, args: tuple
+) -> None:
+    result: Any
+    try:
+        os.setpgrp()
+        die_with_parent(server_pid)
+        _start_watcher((result_fd,))
         faulthandler.disable()  # a C-level abort under RLIMIT_AS is reported to the caller, not dumped
         _apply_limits(limits)
-        result: Any = ("ok", func(data, limits))
+        result = ("ok", func(data, limits, *args))
     except ExtractionError as exc:
         result = ("err", exc)
     except MemoryError:
         result = ("err", ResourceLimit(f"out of memory (max_memory_mb={limits.max_memory_mb})"))
     except RecursionError:
         result = ("err", CorruptFile("file nests objects too deeply to parse"))
-    except Exception as exc:  # noqa: BLE001 - any parser failure becomes a named error for the caller
+    except BaseException as exc:  # noqa: BLE001 - any parser failure becomes a named error for the caller
         result = ("err", CorruptFile(f"parser failed: {type(exc).__name__}: {exc}"[:500]))
     try:
-        conn.send(result)
-    except Exception as exc:  # noqa: BLE001 - e.g. an unpicklable exception
-        conn.send(("err", CorruptFile(f"parser failed: {type(exc).__name__}")))
-    finally:
-        conn.close()
-
-
-def run_sandboxed(func: Callable[[bytes, Limits], Extraction], data: bytes, limits: Limits) -> Extraction:
-    """Call func(data, limits) in a limited child process; `func` must be a module-level function."""
-    ctx = _context()
-    parent_conn, child_conn = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_child, args=(child_conn, func, data, limits), daemon=True)
-    proc.start()
-    child_conn.close()
-    try:
-        if not parent_conn.poll(limits.timeout_seconds):
-            raise ExtractionTimeout(f"extraction did not finish within {limits.timeout_seconds:g} s; killed")
         try:
-            status, payload = parent_conn.recv()
-        except EOFError:
-            proc.join(5)
-            raise _death_error(proc.exitcode, limits) from None
+            payload = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception as exc:  # noqa: BLE001 - e.g. an unpicklable exception
+            payload = pickle.dumps(("err", CorruptFile(f"parser failed: {type(exc).__name__}")))
+        _write_all(result_fd, payload)
     finally:
-        _kill_group(proc)
-        parent_conn.close()
-    if status == "err":
-        raise payload
-    return payload
+        os._exit(0)
 
 
-def _death_error(exitcode: int | None, limits: Limits) -> ExtractionError:
-    if exitcode is not None and exitcode < 0:
-        name = signal.Signals(-exitcode).name
-        if -exitcode == signal.SIGXCPU:
-            return ResourceLimit(f"CPU limit of {limits.max_cpu_seconds} s exceeded ({name})")
-        return ResourceLimit(f"extraction process killed by {name} (memory limit {limits.max_memory_mb} MB?)")
-    return ResourceLimit(f"extraction process died (exit code {exitcode})")
-
-
-def _kill_group(proc) -> None:
-    if proc.pid is None:
-        return
+def _run_job(func: Callable[..., Any], data: bytes, limits: Limits, args: tuple) -> bytes:
+    """Fork one job, collect its pickled answer within the timeout, kill its group; the answer's bytes."""
+    read_end, write_end = os.pipe()
+    server_pid = os.getpid()
+    pid = os.fork()
+    if pid == 0:
+        os.close(read_end)
+        _job(server_pid, write_end, func, data, limits, args)
+    os.close(write_end)
+    deadline = time.monotonic() + limits.timeout_seconds
+    chunks, timed_out = [], False
     try:
-        os.killpg(proc.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
-    proc.join(5)
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                timed_out = True
+                break
+            ready, _, _ = select.select([read_end], [], [], remaining)
+            if ready:
+                chunk = os.read(read_end, 1 << 20)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+    finally:
+        os.close(read_end)
+        _kill_group(pid)
+        _, wait_status = os.waitpid(pid, 0)
+    if timed_out:
+        error: ExtractionError = ExtractionTimeout(
+            f"extraction did not finish within {limits.timeout_seconds:g} s; killed"
+        )
+        return pickle.dumps(("err", error))
+    if not chunks:
+        return pickle.dumps(("err", _death_error(wait_status, limits)))
+    return b"".join(chunks)
+
+
+def _reap_orphans() -> None:
+    """The server is a subreaper: watchers whose job ended are reparented here and reaped here."""
+    while True:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+
+
+def serve() -> None:
+    """The sandbox server's loop (`python -m parsers.sandbox`): one request in, one job, one answer out."""
+    die_with_parent(int(os.environ[PARENT_ENV]))
+    _prctl(PR_SET_CHILD_SUBREAPER, 1)
+    requests_fd = 0
+    answers_fd = os.dup(1)
+    os.dup2(2, 1)  # a library that prints must not corrupt the answers
+    for name in _PRELOADED:
+        __import__(name)
+    while True:
+        try:
+            module, qualname, data, limits, args = pickle.loads(_recv_frame(requests_fd))
+        except EOFError:
+            return
+        try:
+            func = getattr(__import__(module, fromlist=[qualname]), qualname)
+            answer = _run_job(func, data, limits, args)
+        except Exception as exc:  # noqa: BLE001 - the server must answer whatever happens
+            answer = pickle.dumps(("err", CorruptFile(f"sandbox failed: {type(exc).__name__}: {exc}")))
+        _send_frame(answers_fd, answer)
+        _reap_orphans()
+
+
+# --- the caller's side ------------------------------------------------------------------------------------
+
+
+class SandboxServer:
+    """One sandbox server process, used by one thread at a time."""
+
+    def __init__(self) -> None:
+        env = dict(os.environ)
+        env[PARENT_ENV] = str(os.getpid())
+        root = str(Path(__file__).resolve().parent.parent)
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
+        self.owner = os.getpid()
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "parsers.sandbox"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            bufsize=0,
+            env=env,
+            close_fds=True,
+            start_new_session=True,
+        )
+
+    def alive(self) -> bool:
+        return self.owner == os.getpid() and self.proc.poll() is None
+
+    def call(self, func: Callable[..., Any], data: bytes, limits: Limits, args: tuple) -> Any:
+        request = pickle.dumps((func.__module__, func.__qualname__, bytes(data), limits, args), protocol=5)
+        try:
+            _send_frame(self.proc.stdin.fileno(), request)
+            wait = limits.timeout_seconds + SERVER_MARGIN_SECONDS
+            ready, _, _ = select.select([self.proc.stdout], [], [], wait)
+            if not ready:
+                self.stop()
+                raise ExtractionTimeout(f"sandbox server gave no answer within {wait:g} s; killed")
+            status, payload = pickle.loads(_recv_frame(self.proc.stdout.fileno()))
+        except (EOFError, BrokenPipeError, OSError) as exc:
+            self.stop()
+            raise ResourceLimit(f"sandbox server died ({type(exc).__name__})") from None
+        if status == "err":
+            raise payload
+        return payload
+
+    def stop(self) -> None:
+        _kill_group(self.proc.pid)
+        try:
+            self.proc.wait(5)
+        except subprocess.TimeoutExpired:
+            pass
+        for stream in (self.proc.stdin, self.proc.stdout):
+            try:
+                stream.close()
+            except OSError:
+                pass
+
+
+_LOCAL = threading.local()
+
+
+def _server() -> SandboxServer:
+    server = getattr(_LOCAL, "server", None)
+    if server is None or not server.alive():
+        server = _LOCAL.server = SandboxServer()
+    return server
+
+
+def run_sandboxed(func: Callable[..., Any], data: bytes, limits: Limits, *args: Any) -> Any:
+    """Call func(data, limits, *args) in a limited job process; `func` must be a module-level function
+    and its result picklable."""
+    return _server().call(func, data, limits, args)
+
+
+def stop_server() -> None:
+    """Stop this thread's sandbox server (tests; a worker's server otherwise lives as long as it does)."""
+    server = getattr(_LOCAL, "server", None)
+    if server is not None:
+        server.stop()
+        _LOCAL.server = None
+
+
+if __name__ == "__main__":
+    serve()
