@@ -131,10 +131,12 @@ def _register_commands(parse_only: bool = False) -> None:
         return
     from directives_cli.archive_cmds import archive_commands
     from directives_cli.demo_cmd import demo_command
+    from directives_cli.fixity_cmd import fixity
     from directives_cli.simulate_cmd import simulate_command
 
     cli.add_command(simulate_command, "simulate")
     cli.add_command(demo_command, "demo")
+    cli.add_command(fixity, "fixity")
     for command in archive_commands:
         cli.add_command(command)
 

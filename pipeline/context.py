@@ -29,9 +29,28 @@ class PipelineContext:
         from warehouse.objectstore import ObjectStore
 
         s3 = self.settings.s3
-        store = ObjectStore(s3.endpoint, s3.access_key, s3.secret_key, s3.bucket, secure=s3.secure)
+        store = ObjectStore(
+            s3.endpoint,
+            s3.access_key,
+            s3.secret_key,
+            s3.bucket,
+            secure=s3.secure,
+            on_fixity_event=self._record_fixity_event,
+        )
         store.ensure_bucket()
         return store
+
+    def _record_fixity_event(self, event) -> None:
+        from warehouse.fixity import record_event
+
+        record_event(self.warehouse, self.run_id, self.portal.id, event)
+
+    @cached_property
+    def corrupt_originals(self) -> set[str]:
+        """Digests a fixity audit found corrupt: their documents are fetched in full again to repair them."""
+        from warehouse.fixity import corrupt_originals
+
+        return corrupt_originals(self.warehouse)
 
     @cached_property
     def warehouse(self):

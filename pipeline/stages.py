@@ -125,6 +125,8 @@ def _revisit(ctx: PipelineContext, session: PoliteSession, ref: DocumentRef, kno
     """For a document the archive already holds: its known status ('unchanged', 'still-quarantined')
     when the portal still serves the same primary file, else None (fetch it in full). The request is
     conditional, so an unchanged file costs no transfer, and the detail page is not opened at all."""
+    if known.get("sha256") in ctx.corrupt_originals:
+        return None  # the stored original is corrupt: fetch it in full, put_original repairs it
     listed_primary = choose_primary(ref.attachments)
     url = listed_primary.url if listed_primary else known.get("url")
     if not url or url != known.get("url"):
@@ -153,6 +155,8 @@ def _fetch_in_full(ctx: PipelineContext, session: PoliteSession, ref: DocumentRe
     primary = session.get(primary_att.url) if primary_att else detail
     item = {"ref": ref.to_dict(), "primary_sha256": primary.sha256}
     if known.get("sha256") == primary.sha256:
+        if primary.sha256 in ctx.corrupt_originals:
+            _stored_file(ctx, primary, "primary", primary_att.filename if primary_att else None)  # repairs
         return {**item, "status": known["status"]}
     files = [_stored_file(ctx, detail, "detail", None)]
     if primary_att:

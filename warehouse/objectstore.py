@@ -1,7 +1,9 @@
 """The archive's object store, always reached through the `minio` SDK so any S3-compatible server works.
 
 Originals are content-addressed (`originals/sha256/<aa>/<bb>/<sha256>`) and written once: a second put of the
-same bytes only stats the object, which is how a rerun that finds nothing new writes no new object. Their
+same bytes re-hashes the stored object (streamed) and writes nothing when it is intact, which is how a rerun
+that finds nothing new writes no new object; a stored object whose bytes no longer hash to its name is
+repaired from the bytes just fetched (they do hash to it) and reported as a fixity event. Their
 provenance travels as `x-amz-meta-*` metadata; values are percent-encoded because S3 metadata is ASCII-only
 and source URLs carry Vietnamese.
 """
@@ -11,8 +13,10 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import logging
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -23,7 +27,10 @@ import urllib3
 from minio import Minio
 from minio.error import S3Error
 
+log = logging.getLogger(__name__)
+
 ORIGINALS_PREFIX = "originals/sha256/"
+_STREAM_CHUNK = 1024 * 1024
 META_FIELDS = ("source-url", "fetched-at", "content-type", "portal-id", "sha256")
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 _MISSING_CODES = {"NoSuchKey", "NotFound", "NoSuchObject", "ResourceNotFound"}
@@ -47,6 +54,18 @@ class StoredObject:
     sha256: str
     size: int
     created: bool  # False when the object already existed and nothing was written
+    repaired: bool = False  # True when the stored object was corrupt and was rewritten from these bytes
+
+
+@dataclass(frozen=True)
+class FixityEvent:
+    """An original whose stored bytes did not hash to its name, and what was done about it."""
+
+    key: str
+    expected: str
+    found: str | None  # digest of what the server held; None when the object was unreadable
+    size: int | None
+    status: str  # "repaired" (put_original rewrote it) or what an audit found ("mismatch", "missing")
 
 
 @dataclass(frozen=True)
@@ -96,6 +115,7 @@ class ObjectStore:
         secure: bool = False,
         region: str | None = None,
         timeouts: StoreTimeouts | None = None,
+        on_fixity_event: Callable[[FixityEvent], None] | None = None,
     ):
         if not bucket:
             raise ValueError("an object store needs a bucket name")
@@ -103,6 +123,7 @@ class ObjectStore:
         self.endpoint = host
         self.bucket = bucket
         self.secure = secure
+        self.on_fixity_event = on_fixity_event
         timeouts = timeouts or StoreTimeouts()
         http = urllib3.PoolManager(
             timeout=urllib3.Timeout(connect=timeouts.connect, read=timeouts.read),
@@ -171,12 +192,16 @@ class ObjectStore:
         sha256 = hashlib.sha256(data).hexdigest()
         key = original_key(sha256)
         existing = self._stat(key)
+        repairing = False
         if existing is not None:
-            if existing.size != len(data):
-                raise IntegrityError(
-                    f"{key} exists with {existing.size} bytes but its content has {len(data)}: corrupt object"
-                )
-            return StoredObject(key, sha256, len(data), created=False)
+            found, size = self.stream_digest(key)
+            if found == sha256 and size == len(data):
+                return StoredObject(key, sha256, len(data), created=False)
+            # The bytes just fetched hash to the object's name and the stored ones do not: the stored
+            # object is the corrupt one, and these bytes are the repair.
+            log.warning("%s is corrupt (stored digest %s, %s bytes); repairing it", key, found, size)
+            repairing = True
+            event = FixityEvent(key, sha256, found, size, "repaired")
         metadata = {
             "source-url": source_url,
             "fetched-at": fetched_at,
@@ -189,7 +214,39 @@ class ObjectStore:
         if written is None or written.size != len(data):
             size = None if written is None else written.size
             raise IntegrityError(f"{key}: wrote {len(data)} bytes, the server reports {size}")
+        if repairing:
+            found, _ = self.stream_digest(key)
+            if found != sha256:
+                raise IntegrityError(f"{key}: repaired with {sha256} but the server returns {found}")
+            if self.on_fixity_event:
+                self.on_fixity_event(event)
+            return StoredObject(key, sha256, len(data), created=True, repaired=True)
         return StoredObject(key, sha256, len(data), created=True)
+
+    def stream_digest(self, key: str) -> tuple[str, int]:
+        """SHA-256 and size of a stored object, read in chunks (never the whole object in memory)."""
+        try:
+            response = self.client.get_object(self.bucket, key)
+        except S3Error as exc:
+            if _is_missing(exc):
+                raise ObjectNotFound(f"no object {key!r} in bucket {self.bucket}") from exc
+            raise
+        digest, size = hashlib.sha256(), 0
+        try:
+            for chunk in response.stream(_STREAM_CHUNK):
+                digest.update(chunk)
+                size += len(chunk)
+        finally:
+            response.close()
+            response.release_conn()
+        return digest.hexdigest(), size
+
+    def iter_originals(self):
+        """(key, sha256 its name says, size) of every original in the bucket."""
+        for obj in self.client.list_objects(self.bucket, prefix=ORIGINALS_PREFIX, recursive=True):
+            name = obj.object_name.rsplit("/", 1)[-1]
+            if _SHA256.match(name):
+                yield obj.object_name, name, obj.size
 
     def get_original(self, sha256: str) -> bytes:
         data = self.get_bytes(original_key(sha256))

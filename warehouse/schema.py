@@ -207,7 +207,24 @@ RUNS = Table(
     indexes=(("portal_id", "started_at"),),
 )
 
-TABLES: tuple[Table, ...] = (DOCUMENTS, QUARANTINE, FETCH_LOG, RUNS)
+FIXITY_CHECKS = Table(
+    name="fixity_checks",
+    comment="One row per original re-hashed by a fixity audit (`directives fixity`) or repaired by a run.",
+    columns=(
+        C("audit_id", "text", "Audit id (fixity__<UTC time>) or the id of the run that repaired the object.", False),
+        C("object_key", "text", "Key of the original in the bucket.", False),
+        C("expected_sha256", "text", "The digest the object is named by (content addressing).", False),
+        C("found_sha256", "text", "Digest of the bytes the store returned; null when the object is missing."),
+        C("size", "bigint", "Bytes read."),
+        C("portal_id", "text", "Portal the audit was for; null for an audit of the whole bucket."),
+        C("checked_at", "timestamptz", "When the object was re-hashed (UTC).", False),
+        C("status", "text", "ok, mismatch, missing, or repaired (rewritten from freshly fetched bytes).", False),
+    ),
+    primary_key=("audit_id", "object_key"),
+    indexes=(("object_key", "checked_at"),),
+)
+
+TABLES: tuple[Table, ...] = (DOCUMENTS, QUARANTINE, FETCH_LOG, RUNS, FIXITY_CHECKS)
 
 
 def _quote(text: str) -> str:

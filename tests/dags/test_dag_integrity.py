@@ -9,7 +9,7 @@ def test_no_import_errors(dagbag):
 
 def test_one_dag_per_enabled_portal(dagbag):
     expected = {p.dag_id for p in load_registry() if p.enabled}
-    assert set(dagbag.dag_ids) == expected
+    assert set(dagbag.dag_ids) == expected | {"fixity_audit"}
 
 
 def test_every_dag_and_task_has_a_failure_callback(dagbag):
@@ -20,7 +20,7 @@ def test_every_dag_and_task_has_a_failure_callback(dagbag):
 
 
 def test_stages_run_in_order(dagbag):
-    for dag in dagbag.dags.values():
+    for dag in (d for d in dagbag.dags.values() if d.dag_id.startswith("ingest_")):
         order = [t.task_id for t in dag.topological_sort()]
         assert order == ["discover", "fetch", "extract", "validate", "load"]
         assert dag.max_active_runs == 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -53,3 +54,56 @@ def proxy(upstream):
 
     with FaultProxy(upstream) as running:
         yield running
+
+
+# --- pipeline runs against the simulator (through a fault proxy when given) ------------------------------
+
+SIM_PORTAL = "sim-quangngai-tu"
+
+
+@pytest.fixture(scope="module")
+def simulator(tmp_path_factory):
+    from simulator.server import start_simulator
+
+    with start_simulator(tmp_path_factory.mktemp("simulator")) as sim:
+        yield sim
+
+
+def portal_at(base_url: str, portal_id: str = SIM_PORTAL):
+    from scrapers.registry import load_registry
+    from simulator.server import env_name
+
+    return next(p for p in load_registry(env={env_name(portal_id): base_url}) if p.id == portal_id)
+
+
+def pipeline_settings(s3_server, warehouse_url: str, bucket: str, **limits):
+    from scrapers.http import FetchLimits
+    from pipeline.settings import S3Settings, Settings
+
+    fetch_limits = FetchLimits(
+        **{"retries": 2, "backoff_factor": 0.05, "read_timeout": 2, "total_timeout": 4, **limits}
+    )
+    return Settings(
+        s3=S3Settings(s3_server.endpoint, s3_server.access_key, s3_server.secret_key, bucket),
+        var_dir=Path(warehouse_url.removeprefix("duckdb:///")).parent,
+        warehouse_url=warehouse_url,
+        fetch_limits=fetch_limits,
+    )
+
+
+def run_portal(settings, portal, run_id: str):
+    """One whole run, as `directives run` does it; returns (summary or None, the error, the runs row)."""
+    from pipeline.context import PipelineContext
+    from pipeline.stages import run_all
+
+    ctx = PipelineContext(settings, portal, run_id)
+    summary, error = None, None
+    try:
+        summary = run_all(ctx)
+    except Exception as exc:  # noqa: BLE001 - the caller asserts on it
+        error = exc
+    try:
+        row = ctx.warehouse.run(run_id, portal.id)
+    finally:
+        ctx.close()
+    return summary, error, row
