@@ -5,6 +5,7 @@ Connections open lazily, so building a context is cheap (the DAG file builds non
 
 from __future__ import annotations
 
+import logging
 import re
 from contextlib import contextmanager
 from datetime import datetime
@@ -16,6 +17,8 @@ from scrapers.http import FetchResult, PoliteSession
 from scrapers.models import DocumentRef
 from scrapers.registry import Portal
 from scrapers.warc import WarcRecorder
+
+log = logging.getLogger(__name__)
 
 
 class PipelineContext:
@@ -63,6 +66,21 @@ class PipelineContext:
     def close(self) -> None:
         if "warehouse" in self.__dict__:
             self.warehouse.close()
+
+    def mark_failed(self, error: BaseException) -> None:
+        """End this run's row `failed` with the error; never raises (the warehouse may be what is down)."""
+        from warehouse.db import Warehouse
+        from warehouse.loader import mark_run_failed
+
+        try:
+            if "warehouse" in self.__dict__ and self.warehouse.dialect == "duckdb":
+                mark_run_failed(self.warehouse, self.run_id, self.portal.id, error)  # one writer per file
+                return
+            with Warehouse.connect(self.settings.warehouse_url) as wh:
+                wh.migrate()
+                mark_run_failed(wh, self.run_id, self.portal.id, error)
+        except Exception as exc:  # noqa: BLE001 - reporting a failure must not hide the failure itself
+            log.error("could not mark run %s of %s failed: %s", self.run_id, self.portal.id, exc)
 
     @contextmanager
     def http_session(self, log_fetches: bool = False, warc: WarcRecorder | None = None):

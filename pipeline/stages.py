@@ -44,6 +44,7 @@ class RunSummary:
     unchanged: int = 0
     quarantined: int = 0
     quarantine_reasons: list[str] = field(default_factory=list)
+    listing_failures: list[dict] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -66,8 +67,22 @@ def discover(ctx: PipelineContext, limit: int | None = None) -> str:
     ctx.warehouse.start_run(ctx.run_id, ctx.portal.id)
     adapter = get_adapter(ctx.portal.cms)
     limit = limit if limit is not None else ctx.settings.max_documents_per_run
+    listing_failures: list[dict] = []
     with ctx.http_session() as session:
-        refs = list(adapter.discover(ctx.portal, session.get_text, limit=limit, open_details=False))
+        refs = list(
+            adapter.discover(
+                ctx.portal,
+                session.get_text,
+                limit=limit,
+                open_details=False,
+                on_listing_failure=lambda url, exc: listing_failures.append({"url": url, "reason": str(exc)}),
+            )
+        )
+    if not refs and listing_failures:
+        raise NoDocumentsFound(
+            f"{ctx.portal.id}: no listing page could be read: "
+            + "; ".join(f"{f['url']}: {f['reason']}" for f in listing_failures)
+        )
     if not refs:
         raise NoDocumentsFound(
             f"{ctx.portal.id}: the {ctx.portal.cms} adapter found no documents at "
@@ -79,7 +94,10 @@ def discover(ctx: PipelineContext, limit: int | None = None) -> str:
     refs.sort(key=lambda ref: ref.doc_key)
     log.info("%s: discovered %d documents", ctx.portal.id, len(refs))
     _alert_if_listing_shrank(ctx, len(refs), limit)
-    return write_manifest(ctx.store, ctx.portal.id, "discover", {"refs": [r.to_dict() for r in refs]})
+    handover = {"refs": [r.to_dict() for r in refs]}
+    if listing_failures:  # pages the walk could not read: the run goes on and names them (degraded)
+        handover["listing_failures"] = listing_failures
+    return write_manifest(ctx.store, ctx.portal.id, "discover", handover)
 
 
 def _listed_since(ref: DocumentRef, since: date) -> bool:
@@ -169,7 +187,8 @@ def _fetch_in_full(ctx: PipelineContext, session: PoliteSession, ref: DocumentRe
 
 
 def fetch(ctx: PipelineContext, discover_key: str, progress: Progress | None = None) -> dict:
-    refs = [DocumentRef.from_dict(r) for r in read_manifest(ctx.store, discover_key)["refs"]]
+    discovered = read_manifest(ctx.store, discover_key)
+    refs = [DocumentRef.from_dict(r) for r in discovered["refs"]]
     known = ctx.warehouse_state()
     work, counts, reasons = [], {"unchanged": 0, "still-quarantined": 0, "failed": 0}, []
     with ctx.crawl_record("fetch") as warc, ctx.http_session(log_fetches=True, warc=warc) as session:
@@ -202,6 +221,7 @@ def fetch(ctx: PipelineContext, discover_key: str, progress: Progress | None = N
         "unchanged": counts["unchanged"],
         "quarantined": counts["still-quarantined"] + counts["failed"],
         "reasons": reasons,
+        "listing_failures": list(discovered.get("listing_failures") or []),
     }
 
 
@@ -290,6 +310,7 @@ def load(ctx: PipelineContext, validated: dict, fetched: dict) -> RunSummary:
         unchanged=fetched["unchanged"],
         quarantined=fetched["quarantined"] + len(validated["reasons"]),
         quarantine_reasons=fetched["reasons"] + validated["reasons"],
+        listing_failures=list(fetched.get("listing_failures") or []),
     )
     for entry in _items(ctx, validated):
         outcome = _load_one(ctx, entry)
@@ -299,7 +320,8 @@ def load(ctx: PipelineContext, validated: dict, fetched: dict) -> RunSummary:
             summary.updated += 1
         else:
             summary.unchanged += 1
-    ctx.warehouse.finish_run(ctx.run_id, ctx.portal.id, summary.as_dict())
+    status = "degraded" if summary.listing_failures else "success"
+    ctx.warehouse.finish_run(ctx.run_id, ctx.portal.id, summary.as_dict(), status=status)
     return summary
 
 

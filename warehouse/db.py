@@ -8,16 +8,22 @@ The loader (warehouse/loader.py) holds the write rules; this module holds connec
 from __future__ import annotations
 
 import json
+import logging
+import os
 import re
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 from warehouse import schema
+from warehouse.errors import WarehouseStalled, WarehouseUnavailable
 from warehouse.schema import DUCKDB, POSTGRES, TABLES_BY_NAME
+
+log = logging.getLogger(__name__)
 
 _PARAM = re.compile(r"(?<![:\w]):([a-z_][a-z0-9_]*)")
 # Optional portal filter: a NULL :portal_id means every portal (cast so both drivers can type the NULL).
@@ -27,6 +33,115 @@ _MIGRATE_LOCK = 0x6469726563  # arbitrary constant: serialises concurrent migrat
 
 class WarehouseError(RuntimeError):
     pass
+
+
+@dataclass(frozen=True)
+class WarehouseTimeouts:
+    """Explicit limits on the PostgreSQL connection, so that a dead or stalled server fails a run in bounded
+    time instead of hanging it: the server cancels a statement after `statement` seconds and ends a session
+    idle in a transaction after `idle_in_transaction`; TCP keepalives notice a peer that vanished; and the
+    client itself gives up `client_margin` seconds after the statement timeout, for a server (or network)
+    that stopped answering altogether and so cannot cancel anything. Connecting is retried a bounded number
+    of times."""
+
+    connect: float = 10.0
+    statement: float = 300.0
+    idle_in_transaction: float = 600.0
+    client_margin: float = 15.0
+    keepalives_idle: int = 30
+    keepalives_interval: int = 10
+    keepalives_count: int = 3
+    connect_retries: int = 3
+    retry_backoff: float = 1.0
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> WarehouseTimeouts:
+        """DIRECTIVES_PG_CONNECT_TIMEOUT, _STATEMENT_TIMEOUT, _IDLE_IN_TRANSACTION_TIMEOUT, _CLIENT_MARGIN
+        (seconds) and DIRECTIVES_PG_CONNECT_RETRIES."""
+        env = os.environ if env is None else env
+        return cls(
+            connect=float(env.get("DIRECTIVES_PG_CONNECT_TIMEOUT", cls.connect)),
+            statement=float(env.get("DIRECTIVES_PG_STATEMENT_TIMEOUT", cls.statement)),
+            idle_in_transaction=float(env.get("DIRECTIVES_PG_IDLE_IN_TRANSACTION_TIMEOUT", cls.idle_in_transaction)),
+            client_margin=float(env.get("DIRECTIVES_PG_CLIENT_MARGIN", cls.client_margin)),
+            connect_retries=int(env.get("DIRECTIVES_PG_CONNECT_RETRIES", cls.connect_retries)),
+        )
+
+    @property
+    def client_wait(self) -> float:
+        return self.statement + self.client_margin
+
+
+def redact(url: str) -> str:
+    """A connection URL without its password, for messages."""
+    return re.sub(r"(://[^:/@]+):[^@]*@", r"\1:***@", url)
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return (text[0] if text else type(exc).__name__)[:200]
+
+
+def _postgres_connection_class():
+    """psycopg's Connection whose every wait on the server has a client-side deadline."""
+    import psycopg
+
+    wait_timeout_error = getattr(psycopg.errors, "_WaitTimeout", None)
+
+    class DeadlineConnection(psycopg.Connection):
+        client_wait: float | None = None
+        stalled_hint = ""
+
+        def wait(self, gen, interval=0.1, timeout=None):  # type: ignore[override]
+            try:
+                return super().wait(gen, interval=interval, timeout=timeout or self.client_wait)
+            except Exception as exc:
+                if wait_timeout_error is None or not isinstance(exc, wait_timeout_error):
+                    raise
+                self.pgconn.finish()  # state unknown after a timeout mid-protocol: never reuse it
+                raise WarehouseStalled(
+                    f"warehouse gave no answer within {self.client_wait:g} s {self.stalled_hint}",
+                    "DIRECTIVES_PG_STATEMENT_TIMEOUT and the network path to the warehouse",
+                ) from None
+
+    return DeadlineConnection
+
+
+def _connect_postgres(url: str, timeouts: WarehouseTimeouts):
+    import psycopg
+
+    dsn = url.replace("postgresql+psycopg://", "postgresql://", 1)
+    options = (
+        f"-c statement_timeout={int(timeouts.statement * 1000)}"
+        f" -c idle_in_transaction_session_timeout={int(timeouts.idle_in_transaction * 1000)}"
+    )
+    connection_class = _postgres_connection_class()
+    attempt = 0
+    while True:
+        try:
+            conn = connection_class.connect(
+                dsn,
+                autocommit=True,
+                connect_timeout=max(1, int(timeouts.connect)),
+                options=options,
+                keepalives=1,
+                keepalives_idle=timeouts.keepalives_idle,
+                keepalives_interval=timeouts.keepalives_interval,
+                keepalives_count=timeouts.keepalives_count,
+            )
+            break
+        except psycopg.OperationalError as exc:
+            if attempt >= timeouts.connect_retries:
+                raise WarehouseUnavailable(
+                    f"warehouse {redact(url)} unreachable after {attempt + 1} attempts: {_first_line(exc)}",
+                    "DIRECTIVES_WAREHOUSE_URL",
+                ) from None
+            attempt += 1
+            log.warning("warehouse connection failed (attempt %d): %s", attempt, _first_line(exc))
+            time.sleep(timeouts.retry_backoff * attempt)
+    conn.client_wait = timeouts.client_wait
+    conn.stalled_hint = f"({redact(url)}; statement_timeout {timeouts.statement:g} s)"
+    return conn
 
 
 def utc_now() -> datetime:
@@ -68,15 +183,24 @@ class Warehouse:
     # --- connecting -------------------------------------------------------------------------------------
 
     @classmethod
-    def connect(cls, url: str, *, connect_timeout: float = 10.0, lock_timeout: float = 30.0) -> Warehouse:
-        """`lock_timeout`: how long to wait for another process's DuckDB file lock before failing."""
+    def connect(
+        cls,
+        url: str,
+        *,
+        connect_timeout: float | None = None,
+        lock_timeout: float = 30.0,
+        timeouts: WarehouseTimeouts | None = None,
+    ) -> Warehouse:
+        """`lock_timeout`: how long to wait for another process's DuckDB file lock before failing;
+        `timeouts` (PostgreSQL): WarehouseTimeouts.from_env() unless given."""
         if url.startswith(("postgresql://", "postgres://", "postgresql+psycopg://")):
-            import psycopg
-
-            dsn = url.replace("postgresql+psycopg://", "postgresql://", 1)
-            conn = psycopg.connect(dsn, autocommit=True, connect_timeout=max(1, int(connect_timeout)))
-            conn.execute("SET TIME ZONE 'UTC'")
-            return cls(POSTGRES, conn, url)
+            timeouts = timeouts or WarehouseTimeouts.from_env()
+            if connect_timeout is not None:
+                timeouts = WarehouseTimeouts(**{**timeouts.__dict__, "connect": connect_timeout})
+            conn = _connect_postgres(url, timeouts)
+            wh = cls(POSTGRES, conn, url)
+            wh.execute("SET TIME ZONE 'UTC'")
+            return wh
         if url.startswith("duckdb://"):
             return cls(DUCKDB, _connect_duckdb(url, lock_timeout), url)
         raise WarehouseError(
@@ -115,9 +239,23 @@ class Warehouse:
 
     def _run(self, sql: str, params: Mapping[str, Any] | None):
         # Without parameters the SQL goes as written: DDL comments may contain ':' or '%'.
-        if params is None:
-            return self.conn.execute(sql)
-        return self.conn.execute(self._sql(sql), dict(params))
+        if self.dialect != POSTGRES:
+            return self.conn.execute(sql) if params is None else self.conn.execute(self._sql(sql), dict(params))
+        import psycopg
+
+        try:
+            if params is None:
+                return self.conn.execute(sql)
+            return self.conn.execute(self._sql(sql), dict(params))
+        except psycopg.errors.QueryCanceled as exc:
+            raise WarehouseStalled(
+                f"warehouse statement cancelled by the server: {_first_line(exc)}",
+                "DIRECTIVES_PG_STATEMENT_TIMEOUT",
+            ) from None
+        except psycopg.OperationalError as exc:
+            raise WarehouseUnavailable(
+                f"warehouse {redact(self.url)} connection lost: {_first_line(exc)}", "DIRECTIVES_WAREHOUSE_URL"
+            ) from None
 
     def execute(self, sql: str, params: Mapping[str, Any] | None = None) -> int:
         """Run one statement; returns the affected row count where the driver reports it."""

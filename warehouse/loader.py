@@ -19,7 +19,7 @@ from warehouse.schema import DOCUMENTS, FETCH_LOG, RUNS
 
 QUARANTINE_STAGES = ("fetch", "extract", "validate")
 RUN_COUNTS = ("discovered", "new", "updated", "unchanged", "quarantined")
-RUN_STATUSES = ("running", "success", "failed")
+RUN_STATUSES = ("running", "success", "degraded", "failed")
 # Columns the loader owns; a caller's row must not set them.
 _LOADER_COLUMNS = ("version", "is_current", "loaded_at")
 _REQUIRED = ("portal_id", "doc_key", "original_sha256", "original_key")
@@ -203,7 +203,8 @@ def finish_run(
     summary: Mapping[str, Any] | None = None,
     status: str = "success",
 ) -> None:
-    """Close a run with its counts (keys of RUN_COUNTS and `quarantine_reasons`; other keys are ignored)."""
+    """Close a run with its counts (keys of RUN_COUNTS, `quarantine_reasons` and `error`; other keys are
+    ignored)."""
     if status not in RUN_STATUSES:
         raise InvalidRow(f"run status must be one of {RUN_STATUSES}, got {status!r}")
     summary = summary or {}
@@ -216,6 +217,7 @@ def finish_run(
         finished_at=now,
         status=status,
         quarantine_reasons=list(summary.get("quarantine_reasons") or []),
+        error=summary.get("error"),
     )
     names = list(values)
     keep = {"run_id", "portal_id", "started_at"}  # a run never started through start_run gets now
@@ -277,3 +279,10 @@ __all__ = [
     "current_documents",
     "summary",
 ]
+
+
+def mark_run_failed(wh: Warehouse, run_id: str, portal_id: str, error: BaseException | str | None) -> None:
+    """A run that broke ends `failed` with the error (its name and one line), so no run stays running."""
+    if isinstance(error, BaseException):
+        error = f"{type(error).__name__}: {error}"
+    finish_run(wh, run_id, portal_id, {"error": error or "unknown error"}, "failed")

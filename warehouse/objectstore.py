@@ -17,6 +17,7 @@ import logging
 import os
 import re
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -25,7 +26,10 @@ from urllib.parse import quote, unquote
 
 import urllib3
 from minio import Minio
-from minio.error import S3Error
+from minio.error import InvalidResponseError, S3Error, ServerError
+from minio.helpers import check_bucket_name
+
+from warehouse.errors import S3BucketInvalid, S3CredentialsRefused, S3Unavailable
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +38,11 @@ _STREAM_CHUNK = 1024 * 1024
 META_FIELDS = ("source-url", "fetched-at", "content-type", "portal-id", "sha256")
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 _MISSING_CODES = {"NoSuchKey", "NotFound", "NoSuchObject", "ResourceNotFound"}
+_REFUSED_CODES = {
+    "InvalidAccessKeyId", "SignatureDoesNotMatch", "AccessDenied", "InvalidToken", "ExpiredToken",
+    "AuthorizationHeaderMalformed", "InvalidSecurity",
+}
+_CREDENTIALS = "DIRECTIVES_S3_ACCESS_KEY / DIRECTIVES_S3_SECRET_KEY"
 
 
 class ObjectStoreError(RuntimeError):
@@ -76,6 +85,16 @@ class StoreTimeouts:
     read: float = 120.0
     retries: int = 2
 
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> StoreTimeouts:
+        """DIRECTIVES_S3_CONNECT_TIMEOUT, DIRECTIVES_S3_READ_TIMEOUT (seconds), DIRECTIVES_S3_RETRIES."""
+        env = os.environ if env is None else env
+        return cls(
+            connect=float(env.get("DIRECTIVES_S3_CONNECT_TIMEOUT", cls.connect)),
+            read=float(env.get("DIRECTIVES_S3_READ_TIMEOUT", cls.read)),
+            retries=int(env.get("DIRECTIVES_S3_RETRIES", cls.retries)),
+        )
+
 
 def original_key(sha256: str) -> str:
     _check_sha256(sha256)
@@ -105,6 +124,15 @@ def _is_missing(exc: S3Error) -> bool:
     return exc.code in _MISSING_CODES
 
 
+def _short_reason(exc: BaseException) -> str:
+    """The innermost cause of a urllib3 error, on one line (e.g. 'Connection refused')."""
+    inner = getattr(exc, "reason", None) or exc
+    text = str(inner).splitlines()[0] if str(inner) else type(inner).__name__
+    if "Errno" in text:
+        text = text[text.index("[Errno") :] if "[Errno" in text else text
+    return text[:160]
+
+
 class ObjectStore:
     def __init__(
         self,
@@ -118,13 +146,18 @@ class ObjectStore:
         on_fixity_event: Callable[[FixityEvent], None] | None = None,
     ):
         if not bucket:
-            raise ValueError("an object store needs a bucket name")
+            raise S3BucketInvalid("no object store bucket configured", "DIRECTIVES_S3_BUCKET")
+        try:
+            check_bucket_name(bucket, strict=True)
+        except ValueError as exc:
+            raise S3BucketInvalid(f"bucket name {bucket!r} is invalid: {exc}", "DIRECTIVES_S3_BUCKET") from None
         host, secure = _split_endpoint(endpoint, secure)
         self.endpoint = host
         self.bucket = bucket
         self.secure = secure
         self.on_fixity_event = on_fixity_event
-        timeouts = timeouts or StoreTimeouts()
+        timeouts = timeouts or StoreTimeouts.from_env()
+        self.timeouts = timeouts
         http = urllib3.PoolManager(
             timeout=urllib3.Timeout(connect=timeouts.connect, read=timeouts.read),
             retries=urllib3.Retry(
@@ -157,19 +190,49 @@ class ObjectStore:
         values.setdefault("region", env.get("DIRECTIVES_S3_REGION") or None)
         return cls(**values)
 
+    # --- outages ---------------------------------------------------------------------------------------
+
+    @contextmanager
+    def _outages(self):
+        """SDK and network failures -> one named error with one line and the setting to check."""
+        where = f"object store {self.endpoint}"
+        try:
+            yield
+        except S3Error as exc:
+            if exc.code in _REFUSED_CODES:
+                raise S3CredentialsRefused(f"{where} refused the credentials ({exc.code})", _CREDENTIALS) from None
+            raise
+        except ServerError as exc:
+            raise S3Unavailable(
+                f"{where} answered HTTP {exc.status_code} after {self.timeouts.retries} retries",
+                "DIRECTIVES_S3_ENDPOINT",
+            ) from None
+        except InvalidResponseError as exc:
+            raise S3Unavailable(
+                f"{where} did not answer as an S3 server ({str(exc).splitlines()[0][:120]})",
+                "DIRECTIVES_S3_ENDPOINT",
+            ) from None
+        except (urllib3.exceptions.HTTPError, ConnectionError, TimeoutError) as exc:
+            raise S3Unavailable(
+                f"{where} unreachable: {_short_reason(exc)} (after {self.timeouts.retries} retries, "
+                f"connect {self.timeouts.connect:g} s / read {self.timeouts.read:g} s timeouts)",
+                "DIRECTIVES_S3_ENDPOINT",
+            ) from None
+
     # --- bucket -----------------------------------------------------------------------------------------
 
     def ensure_bucket(self) -> bool:
         """Create the bucket if needed; True when it was created."""
-        if self.client.bucket_exists(self.bucket):
-            return False
-        try:
-            self.client.make_bucket(self.bucket)
-        except S3Error as exc:  # another task created it between the check and the call
-            if exc.code not in ("BucketAlreadyOwnedByYou", "BucketAlreadyExists"):
-                raise
-            return False
-        return True
+        with self._outages():
+            if self.client.bucket_exists(self.bucket):
+                return False
+            try:
+                self.client.make_bucket(self.bucket)
+            except S3Error as exc:  # another task created it between the check and the call
+                if exc.code not in ("BucketAlreadyOwnedByYou", "BucketAlreadyExists"):
+                    raise
+                return False
+            return True
 
     # --- originals --------------------------------------------------------------------------------------
 
@@ -209,6 +272,9 @@ class ObjectStore:
             "portal-id": portal_id,
             "sha256": sha256,
         }
+        if repairing:  # the first fetch's provenance stays, as for an intact object
+            kept = self._decoded_metadata(existing)
+            metadata.update({name: kept[name] for name in META_FIELDS if kept.get(name)})
         self._put(key, bytes(data), content_type or "application/octet-stream", metadata)
         written = self._stat(key)
         if written is None or written.size != len(data):
@@ -225,25 +291,28 @@ class ObjectStore:
 
     def stream_digest(self, key: str) -> tuple[str, int]:
         """SHA-256 and size of a stored object, read in chunks (never the whole object in memory)."""
-        try:
-            response = self.client.get_object(self.bucket, key)
-        except S3Error as exc:
-            if _is_missing(exc):
-                raise ObjectNotFound(f"no object {key!r} in bucket {self.bucket}") from exc
-            raise
-        digest, size = hashlib.sha256(), 0
-        try:
-            for chunk in response.stream(_STREAM_CHUNK):
-                digest.update(chunk)
-                size += len(chunk)
-        finally:
-            response.close()
-            response.release_conn()
-        return digest.hexdigest(), size
+        with self._outages():
+            try:
+                response = self.client.get_object(self.bucket, key)
+            except S3Error as exc:
+                if _is_missing(exc):
+                    raise ObjectNotFound(f"no object {key!r} in bucket {self.bucket}") from exc
+                raise
+            digest, size = hashlib.sha256(), 0
+            try:
+                for chunk in response.stream(_STREAM_CHUNK):
+                    digest.update(chunk)
+                    size += len(chunk)
+            finally:
+                response.close()
+                response.release_conn()
+            return digest.hexdigest(), size
 
     def iter_originals(self):
         """(key, sha256 its name says, size) of every original in the bucket."""
-        for obj in self.client.list_objects(self.bucket, prefix=ORIGINALS_PREFIX, recursive=True):
+        with self._outages():
+            objects = list(self.client.list_objects(self.bucket, prefix=ORIGINALS_PREFIX, recursive=True))
+        for obj in objects:
             name = obj.object_name.rsplit("/", 1)[-1]
             if _SHA256.match(name):
                 yield obj.object_name, name, obj.size
@@ -310,31 +379,36 @@ class ObjectStore:
 
     def put_file(self, key: str, path: str | Path, content_type: str = "application/octet-stream") -> None:
         """Upload a file from disk (multipart for large ones) without reading it into memory."""
-        self.client.fput_object(self.bucket, key, str(path), content_type=content_type)
+        with self._outages():
+            self.client.fput_object(self.bucket, key, str(path), content_type=content_type)
 
     def get_bytes(self, key: str) -> bytes:
-        try:
-            response = self.client.get_object(self.bucket, key)
-        except S3Error as exc:
-            if _is_missing(exc):
-                raise ObjectNotFound(f"no object {key!r} in bucket {self.bucket}") from exc
-            raise
-        try:
-            return response.read()
-        finally:
-            response.close()
-            response.release_conn()
+        with self._outages():
+            try:
+                response = self.client.get_object(self.bucket, key)
+            except S3Error as exc:
+                if _is_missing(exc):
+                    raise ObjectNotFound(f"no object {key!r} in bucket {self.bucket}") from exc
+                raise
+            try:
+                return response.read()
+            finally:
+                response.close()
+                response.release_conn()
 
     def exists(self, key: str) -> bool:
         return self._stat(key) is not None
 
     def list_keys(self, prefix: str = "") -> list[str]:
-        return [
-            obj.object_name for obj in self.client.list_objects(self.bucket, prefix=prefix, recursive=True)
-        ]
+        with self._outages():
+            return [
+                obj.object_name
+                for obj in self.client.list_objects(self.bucket, prefix=prefix, recursive=True)
+            ]
 
     def count_objects(self, prefix: str = "") -> int:
-        return sum(1 for _ in self.client.list_objects(self.bucket, prefix=prefix, recursive=True))
+        with self._outages():
+            return sum(1 for _ in self.client.list_objects(self.bucket, prefix=prefix, recursive=True))
 
     def presigned_get(self, key: str, expires: timedelta | int = timedelta(hours=1)) -> str:
         if isinstance(expires, int):
@@ -350,17 +424,24 @@ class ObjectStore:
             for name, value in (metadata or {}).items()
             if value is not None
         }
-        self.client.put_object(
-            self.bucket, key, io.BytesIO(data), len(data), content_type=content_type, metadata=encoded or None
-        )
+        with self._outages():
+            self.client.put_object(
+                self.bucket,
+                key,
+                io.BytesIO(data),
+                len(data),
+                content_type=content_type,
+                metadata=encoded or None,
+            )
 
     def _stat(self, key: str):
-        try:
-            return self.client.stat_object(self.bucket, key)
-        except S3Error as exc:
-            if _is_missing(exc):
-                return None
-            raise
+        with self._outages():
+            try:
+                return self.client.stat_object(self.bucket, key)
+            except S3Error as exc:
+                if _is_missing(exc):
+                    return None
+                raise
 
     @staticmethod
     def _decoded_metadata(stat) -> dict[str, str]:

@@ -26,6 +26,8 @@ from scrapers.registry import Portal
 log = logging.getLogger(__name__)
 
 FetchText = Callable[[str], str]
+# Told about a listing page that could not be fetched (after the HTTP layer's retries): its URL and why.
+OnListingFailure = Callable[[str, Exception], None]
 
 DEFAULT_MAX_PAGES = 50
 # Files a portal attaches as "the document"; anything else linked from a page is navigation.
@@ -341,12 +343,19 @@ class Adapter(ABC):
 
     @abstractmethod
     def discover(
-        self, portal: Portal, fetch_text: FetchText, limit: int | None = None, open_details: bool = True
+        self,
+        portal: Portal,
+        fetch_text: FetchText,
+        limit: int | None = None,
+        open_details: bool = True,
+        on_listing_failure: OnListingFailure | None = None,
     ) -> Iterator[DocumentRef]:
         """Yield the portal's documents, newest listing first, each once, never leaving the portal's hosts.
 
         With open_details=False only the listing pages are read: each ref carries what its listing row
         shows, and `complete` opens its detail page later (the pipeline does so only for new documents).
+        With on_listing_failure, a listing page whose fetch fails is reported there and the walk goes on
+        with the next listing (the pages after it cannot be reached); without it, the error propagates.
         """
 
     @abstractmethod
@@ -377,7 +386,12 @@ class ListingAdapter(Adapter):
         return self.parse_listing(html, page_url, options)
 
     def discover(
-        self, portal: Portal, fetch_text: FetchText, limit: int | None = None, open_details: bool = True
+        self,
+        portal: Portal,
+        fetch_text: FetchText,
+        limit: int | None = None,
+        open_details: bool = True,
+        on_listing_failure: OnListingFailure | None = None,
     ) -> Iterator[DocumentRef]:
         if limit is not None and limit <= 0:
             return
@@ -388,7 +402,8 @@ class ListingAdapter(Adapter):
         seen: set[str] = set()
         yielded = 0
         for start_url in portal.listing_urls():
-            for item in self._walk_listing(portal, fetch_text, start_url, max_pages, hosts):
+            walk = self._walk_listing(portal, fetch_text, start_url, max_pages, hosts, on_listing_failure)
+            for item in walk:
                 if item.doc_key in seen:
                     log.debug("%s: %s listed again (%s); kept once", portal.id, item.doc_key, item.detail_url)
                     continue
@@ -402,15 +417,31 @@ class ListingAdapter(Adapter):
                     return
 
     def _walk_listing(
-        self, portal: Portal, fetch_text: FetchText, start_url: str, max_pages: int, hosts: frozenset[str]
+        self,
+        portal: Portal,
+        fetch_text: FetchText,
+        start_url: str,
+        max_pages: int,
+        hosts: frozenset[str],
+        on_listing_failure: OnListingFailure | None = None,
     ) -> Iterator[Found]:
+        from scrapers.http import FetchError
+
         url: str | None = start_url
         visited: set[str] = set()
         for _ in range(max_pages):
             if url is None or url in visited:
                 return
             visited.add(url)
-            page = self.parse_listing(fetch_text(url), url, portal.options)
+            try:
+                html = fetch_text(url)
+            except FetchError as exc:
+                if on_listing_failure is None:
+                    raise
+                log.warning("%s: listing page %s failed, the walk goes on without it: %s", portal.id, url, exc)
+                on_listing_failure(url, exc)
+                return
+            page = self.parse_listing(html, url, portal.options)
             if not page.items:
                 log.warning("%s: listing page %s shows no documents", portal.id, url)
             for item in page.items:
