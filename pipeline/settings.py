@@ -79,6 +79,10 @@ def settings_from_env(env: Mapping[str, str] | None = None) -> Settings:
         read_timeout=float(env.get("DIRECTIVES_READ_TIMEOUT", 60)),
         max_bytes=int(env.get("DIRECTIVES_MAX_DOWNLOAD_BYTES", 50 * 1024 * 1024)),
         retries=int(env.get("DIRECTIVES_HTTP_RETRIES", 3)),
+        total_timeout=float(env.get("DIRECTIVES_FETCH_TOTAL_TIMEOUT", 300)),
+        max_robots_bytes=int(env.get("DIRECTIVES_MAX_ROBOTS_BYTES", 500 * 1024)),
+        backoff_factor=float(env.get("DIRECTIVES_HTTP_BACKOFF", 0.5)),
+        max_retry_after=float(env.get("DIRECTIVES_MAX_RETRY_AFTER", 120)),
     )
     max_docs = env.get("DIRECTIVES_MAX_DOCUMENTS_PER_RUN")
     timeouts = {
