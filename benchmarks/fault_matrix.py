@@ -1,6 +1,6 @@
 """The fault matrix: one simulated portal run through each network fault, then a clean rerun.
 
-    .venv/bin/python benchmarks/fault_matrix.py        # starts its own S3 server and simulator, prints the table
+    .venv/bin/python benchmarks/fault_matrix.py   # starts its own S3 server and simulator, prints the table
 
 For every fault (simulator/faults.py puts it between the pipeline and the portal) a fresh archive (bucket +
 DuckDB file) runs the portal once with the fault and once without it. Printed per fault: the portal's
@@ -48,7 +48,9 @@ def scenarios(target: str, listing_page: str) -> list[Scenario]:
     return [
         Scenario("none", []),
         Scenario("5xx (503 once)", [Fault("status", match=file, times=1, status=503)], retried=True),
-        Scenario("429 + Retry-After: 1", [Fault("retry-after", match=file, times=1, seconds=1)], retried=True),
+        Scenario(
+            "429 + Retry-After: 1", [Fault("retry-after", match=file, times=1, seconds=1)], retried=True
+        ),
         Scenario("stall (5 s, once)", [Fault("stall", match=file, times=1, seconds=5)], retried=True),
         Scenario("reset (once)", [Fault("reset", match=file, times=1)], retried=True),
         Scenario("truncated body (once)", [Fault("truncate", match=file, times=1)], retried=True),
@@ -64,10 +66,13 @@ def scenarios(target: str, listing_page: str) -> list[Scenario]:
             retried=True,
         ),
         Scenario(
-            "off-host redirect", [Fault("redirect-off-host", match=file, times=None)], file_lost_to_quarantine=True
+            "off-host redirect",
+            [Fault("redirect-off-host", match=file, times=None)],
+            file_lost_to_quarantine=True,
         ),
         Scenario(
-            "huge robots.txt (40 MB)", [Fault("huge-robots", match=r"^/robots\.txt$", times=None, size=40 << 20)]
+            "huge robots.txt (40 MB)",
+            [Fault("huge-robots", match=r"^/robots\.txt$", times=None, size=40 << 20)],
         ),
         Scenario(
             "listing page 503 (always)",

@@ -39,8 +39,11 @@ def fill(store, big_mb: int) -> tuple[int, int]:
     for path in demo_files():
         data = path.read_bytes()
         store.put_original(
-            data, source_url=f"file://{path.name}", fetched_at="2025-01-01T00:00:00+00:00",
-            content_type="application/octet-stream", portal_id="bench",
+            data,
+            source_url=f"file://{path.name}",
+            fetched_at="2025-01-01T00:00:00+00:00",
+            content_type="application/octet-stream",
+            portal_id="bench",
         )
         count, size = count + 1, size + len(data)
     if big_mb:

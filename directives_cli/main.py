@@ -119,7 +119,9 @@ def run(portal_id: str, registry: str | None, limit: int | None, run_id: str | N
             )
         except Exception as exc:
             ctx.mark_failed(exc)  # no run stays `running`
-            raise click.ClickException(f"{portal.id}: run {run_id} FAILED: {type(exc).__name__}: {exc}") from exc
+            raise click.ClickException(
+                f"{portal.id}: run {run_id} FAILED: {type(exc).__name__}: {exc}"
+            ) from exc
         finally:
             ctx.close()
     click.echo(json.dumps(summary.as_dict(), ensure_ascii=False, indent=2))

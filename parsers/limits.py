@@ -23,7 +23,9 @@ class Limits:
     ocr_lang: str = "vie"
     ocr_page_timeout: float = 120.0
     ocr_workers: int | None = None  # None: the cores this process may use
-    use_sandbox: bool = True  # run extraction and field parsing in the sandbox (pure-helper tests turn it off)
+    use_sandbox: bool = (
+        True  # run extraction and field parsing in the sandbox (pure-helper tests turn it off)
+    )
 
 
 @dataclass

@@ -184,8 +184,12 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(entry, status, headers, body)
 
     def _forward(self, proxy: FaultProxy) -> tuple[int, dict[str, str], bytes]:
-        headers = {k: v for k, v in self.headers.items() if k.lower() not in ("connection", "accept-encoding")}
-        response = requests.get(proxy.upstream + self.path, headers=headers, allow_redirects=False, timeout=30)
+        headers = {
+            k: v for k, v in self.headers.items() if k.lower() not in ("connection", "accept-encoding")
+        }
+        response = requests.get(
+            proxy.upstream + self.path, headers=headers, allow_redirects=False, timeout=30
+        )
         kept = {k: v for k, v in response.headers.items() if k.lower() not in _HOP_HEADERS}
         return response.status_code, kept, response.content
 

@@ -62,7 +62,9 @@ class WarehouseTimeouts:
         return cls(
             connect=float(env.get("DIRECTIVES_PG_CONNECT_TIMEOUT", cls.connect)),
             statement=float(env.get("DIRECTIVES_PG_STATEMENT_TIMEOUT", cls.statement)),
-            idle_in_transaction=float(env.get("DIRECTIVES_PG_IDLE_IN_TRANSACTION_TIMEOUT", cls.idle_in_transaction)),
+            idle_in_transaction=float(
+                env.get("DIRECTIVES_PG_IDLE_IN_TRANSACTION_TIMEOUT", cls.idle_in_transaction)
+            ),
             client_margin=float(env.get("DIRECTIVES_PG_CLIENT_MARGIN", cls.client_margin)),
             connect_retries=int(env.get("DIRECTIVES_PG_CONNECT_RETRIES", cls.connect_retries)),
         )
@@ -240,7 +242,9 @@ class Warehouse:
     def _run(self, sql: str, params: Mapping[str, Any] | None):
         # Without parameters the SQL goes as written: DDL comments may contain ':' or '%'.
         if self.dialect != POSTGRES:
-            return self.conn.execute(sql) if params is None else self.conn.execute(self._sql(sql), dict(params))
+            return (
+                self.conn.execute(sql) if params is None else self.conn.execute(self._sql(sql), dict(params))
+            )
         import psycopg
 
         try:
@@ -254,7 +258,8 @@ class Warehouse:
             ) from None
         except psycopg.OperationalError as exc:
             raise WarehouseUnavailable(
-                f"warehouse {redact(self.url)} connection lost: {_first_line(exc)}", "DIRECTIVES_WAREHOUSE_URL"
+                f"warehouse {redact(self.url)} connection lost: {_first_line(exc)}",
+                "DIRECTIVES_WAREHOUSE_URL",
             ) from None
 
     def execute(self, sql: str, params: Mapping[str, Any] | None = None) -> int:

@@ -39,8 +39,13 @@ META_FIELDS = ("source-url", "fetched-at", "content-type", "portal-id", "sha256"
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 _MISSING_CODES = {"NoSuchKey", "NotFound", "NoSuchObject", "ResourceNotFound"}
 _REFUSED_CODES = {
-    "InvalidAccessKeyId", "SignatureDoesNotMatch", "AccessDenied", "InvalidToken", "ExpiredToken",
-    "AuthorizationHeaderMalformed", "InvalidSecurity",
+    "InvalidAccessKeyId",
+    "SignatureDoesNotMatch",
+    "AccessDenied",
+    "InvalidToken",
+    "ExpiredToken",
+    "AuthorizationHeaderMalformed",
+    "InvalidSecurity",
 }
 _CREDENTIALS = "DIRECTIVES_S3_ACCESS_KEY / DIRECTIVES_S3_SECRET_KEY"
 
@@ -150,7 +155,9 @@ class ObjectStore:
         try:
             check_bucket_name(bucket, strict=True)
         except ValueError as exc:
-            raise S3BucketInvalid(f"bucket name {bucket!r} is invalid: {exc}", "DIRECTIVES_S3_BUCKET") from None
+            raise S3BucketInvalid(
+                f"bucket name {bucket!r} is invalid: {exc}", "DIRECTIVES_S3_BUCKET"
+            ) from None
         host, secure = _split_endpoint(endpoint, secure)
         self.endpoint = host
         self.bucket = bucket
@@ -200,7 +207,9 @@ class ObjectStore:
             yield
         except S3Error as exc:
             if exc.code in _REFUSED_CODES:
-                raise S3CredentialsRefused(f"{where} refused the credentials ({exc.code})", _CREDENTIALS) from None
+                raise S3CredentialsRefused(
+                    f"{where} refused the credentials ({exc.code})", _CREDENTIALS
+                ) from None
             raise
         except ServerError as exc:
             raise S3Unavailable(

@@ -438,7 +438,9 @@ class ListingAdapter(Adapter):
             except FetchError as exc:
                 if on_listing_failure is None:
                     raise
-                log.warning("%s: listing page %s failed, the walk goes on without it: %s", portal.id, url, exc)
+                log.warning(
+                    "%s: listing page %s failed, the walk goes on without it: %s", portal.id, url, exc
+                )
                 on_listing_failure(url, exc)
                 return
             page = self.parse_listing(html, url, portal.options)

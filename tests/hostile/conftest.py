@@ -1,10 +1,10 @@
-"""Fixtures of the hostile-network tests: a small static portal on loopback and a fault proxy in front of it."""
+"""Fixtures of the hostile-network tests: a static portal on loopback, a fault proxy before it."""
 
 from __future__ import annotations
 
 import threading
-from pathlib import Path
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
 
@@ -77,8 +77,8 @@ def portal_at(base_url: str, portal_id: str = SIM_PORTAL):
 
 
 def pipeline_settings(s3_server, warehouse_url: str, bucket: str, **limits):
-    from scrapers.http import FetchLimits
     from pipeline.settings import S3Settings, Settings
+    from scrapers.http import FetchLimits
 
     fetch_limits = FetchLimits(
         **{"retries": 2, "backoff_factor": 0.05, "read_timeout": 2, "total_timeout": 4, **limits}

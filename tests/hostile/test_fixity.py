@@ -27,8 +27,11 @@ def _tamper(store, key: str, data: bytes) -> None:
 
 def _put(store):
     return store.put_original(
-        ORIGINAL, source_url="http://x/a.pdf", fetched_at="2025-01-01T00:00:00+00:00",
-        content_type="application/pdf", portal_id="p",
+        ORIGINAL,
+        source_url="http://x/a.pdf",
+        fetched_at="2025-01-01T00:00:00+00:00",
+        content_type="application/pdf",
+        portal_id="p",
     )
 
 
@@ -78,9 +81,11 @@ def test_audit_finds_tampered_and_missing_originals(object_store, duckdb_url, we
     keys = []
     for i in range(4):
         data = ORIGINAL + str(i).encode()
-        keys.append(object_store.put_original(
-            data, source_url="u", fetched_at="2025-01-01", content_type="x", portal_id="p"
-        ).key)
+        keys.append(
+            object_store.put_original(
+                data, source_url="u", fetched_at="2025-01-01", content_type="x", portal_id="p"
+            ).key
+        )
     _tamper(object_store, keys[1], b"tampered")
     object_store.client.remove_object(object_store.bucket, keys[2])
     with Warehouse.connect(duckdb_url) as wh:
@@ -88,7 +93,11 @@ def test_audit_finds_tampered_and_missing_originals(object_store, duckdb_url, we
         report = audit(object_store, wh)  # the bucket still lists keys 0, 1, 3
         assert (report.checked, report.ok, report.mismatched) == (3, 2, [keys[1]])
         rows = wh.query("SELECT object_key, expected_sha256, found_sha256, status FROM fixity_checks")
-        assert {r["object_key"]: r["status"] for r in rows} == {keys[0]: "ok", keys[1]: "mismatch", keys[3]: "ok"}
+        assert {r["object_key"]: r["status"] for r in rows} == {
+            keys[0]: "ok",
+            keys[1]: "mismatch",
+            keys[3]: "ok",
+        }
         bad = next(r for r in rows if r["status"] == "mismatch")
         assert bad["found_sha256"] == hashlib.sha256(b"tampered").hexdigest()
         assert corrupt_originals(wh) == {keys[1].rsplit("/", 1)[1]}
@@ -133,8 +142,10 @@ def test_directives_fixity_finds_a_tampered_original_and_the_next_run_repairs_it
     assert error is None and summary.new == 0 and summary.updated == 0
     assert store.get_original(doc["original_sha256"]) == good
     with Warehouse.connect(duckdb_url) as wh:
-        repaired = wh.query("SELECT audit_id, status FROM fixity_checks WHERE object_key = :k AND status = 'repaired'",
-                            {"k": key})
+        repaired = wh.query(
+            "SELECT audit_id, status FROM fixity_checks WHERE object_key = :k AND status = 'repaired'",
+            {"k": key},
+        )
         assert repaired == [{"audit_id": "run-2", "status": "repaired"}]
     result = CliRunner().invoke(cli, ["fixity", "--portal", SIM_PORTAL])
     assert result.exit_code == 0, result.output

@@ -18,7 +18,7 @@ from scrapers.http import (
     TransientFetchError,
     refused_address,
 )
-from simulator.faults import Fault, FaultProxy
+from simulator.faults import Fault
 from tests.hostile.conftest import PDF_BYTES, StaticHandler, serve
 
 FAST = FetchLimits(retries=2, backoff_factor=0.01, connect_timeout=2, read_timeout=5, total_timeout=10)
@@ -36,7 +36,9 @@ def test_robots_redirect_off_host_is_not_followed(upstream, proxy):
     elsewhere, elsewhere_url = serve(StaticHandler)
     try:
         off_host = urlsplit(elsewhere_url).netloc
-        proxy.set_faults([Fault("redirect-off-host", match=r"^/robots\.txt$", times=None, target_host=off_host)])
+        proxy.set_faults(
+            [Fault("redirect-off-host", match=r"^/robots\.txt$", times=None, target_host=off_host)]
+        )
         StaticHandler.hits.clear()
         result = session_for(proxy.url).get(proxy.url + "/page")
         assert result.status == 200
@@ -125,8 +127,22 @@ def test_persistent_5xx_names_the_status_and_the_retries(proxy):
 
 @pytest.mark.parametrize(
     "address",
-    ["127.0.0.1", "10.1.2.3", "172.16.0.9", "192.168.1.1", "169.254.169.254", "100.64.0.1", "224.0.0.1",
-     "0.0.0.0", "240.0.0.1", "::1", "fe80::1", "fc00::1", "ff02::1", "::ffff:10.0.0.1"],
+    [
+        "127.0.0.1",
+        "10.1.2.3",
+        "172.16.0.9",
+        "192.168.1.1",
+        "169.254.169.254",
+        "100.64.0.1",
+        "224.0.0.1",
+        "0.0.0.0",
+        "240.0.0.1",
+        "::1",
+        "fe80::1",
+        "fc00::1",
+        "ff02::1",
+        "::ffff:10.0.0.1",
+    ],
 )
 def test_private_link_local_multicast_reserved_addresses_are_refused(address):
     assert refused_address(address, 80) is not None
@@ -168,7 +184,9 @@ def test_redirect_hop_to_private_address_is_refused(proxy, upstream):
     # The fence (scheme, host, address) applies to every hop, not only the first URL.
     proxy.set_faults([Fault("redirect-off-host", match=r"^/page$", target_host="169.254.169.254")])
     s = PoliteSession(
-        [urlsplit(proxy.url).netloc, "169.254.169.254"], rate_limit_per_sec=1000, limits=FAST,
+        [urlsplit(proxy.url).netloc, "169.254.169.254"],
+        rate_limit_per_sec=1000,
+        limits=FAST,
         allow_private_network=False,
     )
     with pytest.raises(PrivateAddress):

@@ -36,7 +36,10 @@ def _env(s3_server, duckdb_url, bucket, portal_url):
 
 def _run(env, run_id):
     return subprocess.run(
-        [*DIRECTIVES, "run", SIM_PORTAL, "--run-id", run_id], env=env, capture_output=True, text=True,
+        [*DIRECTIVES, "run", SIM_PORTAL, "--run-id", run_id],
+        env=env,
+        capture_output=True,
+        text=True,
         timeout=300,
     )
 
@@ -58,8 +61,10 @@ def test_killed_run_then_rerun_leaves_no_duplicate(simulator, s3_server, duckdb_
     with FaultProxy(simulator.base_urls[SIM_PORTAL], [Fault("stall", match=point, seconds=60)]) as proxy:
         env = _env(s3_server, duckdb_url, bucket, proxy.url)
         worker = subprocess.Popen(
-            [*DIRECTIVES, "run", SIM_PORTAL, "--run-id", "killed"], env=env,
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [*DIRECTIVES, "run", SIM_PORTAL, "--run-id", "killed"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         deadline, seen = time.monotonic() + 120, {}
         while time.monotonic() < deadline and not any(e.fault == "stall" for e in proxy.log):

@@ -1,4 +1,4 @@
-"""Issue rows 5, 6 and 11: a listing page that keeps failing degrades the run instead of aborting it; a stalled
+"""Issue rows 5, 6 and 11: a listing page that keeps failing degrades the run (not aborts it); a stalled
 PostgreSQL fails in bounded time; every dependency outage is one named error with one line and the setting
 to check, the CLI prints that line (no traceback) and the run row ends `failed` with it."""
 
@@ -58,7 +58,9 @@ def test_invalid_bucket_name_is_named():
 def test_warehouse_down_is_named_after_bounded_retries():
     url = f"postgresql://postgres:secret@127.0.0.1:{_closed_port()}/x"
     started = time.monotonic()
-    with pytest.raises(WarehouseUnavailable, match=r"after 2 attempts.*\(check DIRECTIVES_WAREHOUSE_URL\)$") as info:
+    with pytest.raises(
+        WarehouseUnavailable, match=r"after 2 attempts.*\(check DIRECTIVES_WAREHOUSE_URL\)$"
+    ) as info:
         Warehouse.connect(url, timeouts=WarehouseTimeouts(connect=1, connect_retries=1, retry_backoff=0.1))
     assert "secret" not in str(info.value) and time.monotonic() - started < 10
 
@@ -108,7 +110,9 @@ def test_failing_listing_page_degrades_the_run_and_is_named(cli_env, simulator, 
     from directives_cli.main import cli
     from simulator.server import env_name
 
-    with FaultProxy(simulator.base_urls[SIM_PORTAL], [Fault("status", match=r"/page-2/", times=None)]) as proxy:
+    with FaultProxy(
+        simulator.base_urls[SIM_PORTAL], [Fault("status", match=r"/page-2/", times=None)]
+    ) as proxy:
         monkeypatch.setenv(env_name(SIM_PORTAL), proxy.url)
         result = CliRunner().invoke(cli, ["run", SIM_PORTAL, "--run-id", "run-listing"])
     assert result.exit_code == 0, result.output
@@ -119,7 +123,7 @@ def test_failing_listing_page_degrades_the_run_and_is_named(cli_env, simulator, 
     assert _run_row(duckdb_url, "run-listing")["status"] == "degraded"
 
 
-# --- row 6: a stalled PostgreSQL -----------------------------------------------------------------------------
+# --- row 6: a stalled PostgreSQL -------------------------------------------------------------------------
 
 
 class StallingProxy:
@@ -186,7 +190,9 @@ def test_stalled_postgres_fails_in_bounded_time(stalling):
     assert wh.scalar("SELECT 1") == 1
     proxy.stall()
     started = time.monotonic()
-    with pytest.raises(WarehouseStalled, match=r"no answer within 2 s.*check DIRECTIVES_PG_STATEMENT_TIMEOUT"):
+    with pytest.raises(
+        WarehouseStalled, match=r"no answer within 2 s.*check DIRECTIVES_PG_STATEMENT_TIMEOUT"
+    ):
         wh.scalar("SELECT count(*) FROM runs")
     assert time.monotonic() - started < 6
 

@@ -52,7 +52,9 @@ def _crawl(host: str, paths: list[str]):
     results = []
     recorder = WarcRecorder(software="tests", description="a test crawl")
     session = PoliteSession(
-        [host], rate_limit_per_sec=1000, limits=FetchLimits(retries=0),
+        [host],
+        rate_limit_per_sec=1000,
+        limits=FetchLimits(retries=0),
         on_fetch=lambda r, u, e: None,
         allow_private_network=True,
     )
