@@ -23,7 +23,14 @@ EMBEDDED_S3_ENDPOINT = "127.0.0.1:18333"
 STAGES = ("discover", "fetch", "extract", "validate", "load")
 # Wall-clock budget of one task of each stage (a stuck portal or parser must not hold a worker for ever);
 # override with DIRECTIVES_TIMEOUT_<STAGE>_MINUTES.
-DEFAULT_STAGE_TIMEOUT_MINUTES = {"discover": 15, "fetch": 120, "extract": 120, "validate": 30, "load": 30}
+DEFAULT_STAGE_TIMEOUT_MINUTES = {
+    "discover": 15,
+    "fetch": 120,
+    "extract": 120,
+    "validate": 30,
+    "load": 30,
+    "audit_originals": 120,  # the fixity audit (dags/fixity.py)
+}
 # Airflow connection ids that, when defined, take precedence over the DIRECTIVES_S3_* / warehouse variables.
 S3_CONNECTION_ID = "directives_s3"
 WAREHOUSE_CONNECTION_ID = "directives_warehouse"
