@@ -50,6 +50,16 @@ def notify_failure(context) -> None:
             context.get("run_id"),
         )
     )
+    from pipeline.health import mark_failed
+    from pipeline.settings import apply_connections
+
+    try:
+        settings = apply_connections(
+            settings_from_env(), _connection(S3_CONNECTION_ID), _connection(WAREHOUSE_CONNECTION_ID)
+        )
+    except Exception:  # noqa: BLE001 - reporting the failure must not raise a new one
+        settings = settings_from_env()
+    mark_failed(settings, portal_id, context.get("run_id"), context.get("exception"))  # never `running`
 
 
 def _connection(conn_id: str):

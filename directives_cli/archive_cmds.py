@@ -27,15 +27,16 @@ def _store():
     from minio.error import S3Error
     from urllib3.exceptions import HTTPError
 
+    from pipeline.context import object_store
     from pipeline.embedded import embedded_s3_if_default
     from pipeline.settings import settings_from_env
-    from warehouse.objectstore import ObjectStore, ObjectStoreError
+    from warehouse.objectstore import ObjectStoreError
 
     settings = settings_from_env()
     s3 = settings.s3
     with embedded_s3_if_default(settings):
         try:
-            yield ObjectStore(s3.endpoint, s3.access_key, s3.secret_key, s3.bucket, secure=s3.secure)
+            yield object_store(settings)
         except (HTTPError, S3Error, ObjectStoreError) as exc:
             raise click.ClickException(f"object store {s3.endpoint}: {exc}") from exc
 
@@ -164,19 +165,44 @@ def original(sha256: str, output: Path) -> None:
         _echo_json({"written": str(output), "size": len(data), **store.original_provenance(sha256)})
 
 
+_NEXT_STEP = {
+    "fetch": "the next run fetches it again; if the portal keeps failing, check the link with "
+    "`directives discover {portal}`",
+    "extract": "keep the original (`directives original {sha}`); after a parser fix run "
+    "`directives reprocess {portal} --doc {doc}`",
+    "validate": "check the record's fields against the original; after a parser fix run "
+    "`directives reprocess {portal} --doc {doc}`",
+}
+
+
 @click.command()
 @click.option("--portal", "portal_id", default=None)
-def quarantine(portal_id: str | None) -> None:
-    """What is in quarantine and why (the originals are kept in the object store)."""
+@click.option(
+    "--all", "show_all", is_flag=True, help="History too: resolved entries, with when and by which run."
+)
+def quarantine(portal_id: str | None, show_all: bool) -> None:
+    """What is in quarantine and why, with each original's SHA-256 and what to do next (open entries;
+    --all for the history). The originals are kept in the object store."""
     with _warehouse() as wh:
-        rows = wh.quarantined(portal_id)
+        rows = wh.quarantined(portal_id, include_resolved=show_all)
     for row in rows:
         reasons = row["reasons"] if isinstance(row["reasons"], list) else json.loads(row["reasons"])
-        click.echo(f"{row['portal_id']} {row['doc_key']} [{row['stage']}] {row['source_url']}")
+        state = (
+            f"resolved {row['resolved_at']:%Y-%m-%d %H:%M} by {row['resolved_by_run']}"
+            if row.get("resolved_at")
+            else "open"
+        )
+        click.echo(f"{row['portal_id']} {row['doc_key']} [{row['stage']}, {state}] {row['source_url']}")
+        click.echo(f"    sha256: {row['original_sha256'] or '(nothing fetched)'}")
         for reason in reasons:
             click.echo(f"    - {reason}")
+        if not row.get("resolved_at"):
+            step = _NEXT_STEP[row["stage"]].format(
+                portal=row["portal_id"], doc=row["doc_key"], sha=row["original_sha256"]
+            )
+            click.echo(f"    next: {step}")
     if not rows:
-        click.echo("quarantine is empty")
+        click.echo("quarantine is empty" if not show_all else "no quarantine history")
 
 
 @click.command("export")

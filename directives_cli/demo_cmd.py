@@ -68,7 +68,7 @@ def _latest_runs(warehouse_url: str, portal_ids: list[str]) -> dict[str, dict]:
         wh.close()
 
 
-SUMMARY_COLUMNS = ("discovered", "new", "updated", "unchanged", "quarantined")
+SUMMARY_COLUMNS = ("discovered", "new", "updated", "unchanged", "quarantined", "failed")
 
 
 def print_summary(rows: dict[str, dict], codes: dict[str, int], logs: dict[str, Path]) -> None:
@@ -76,7 +76,7 @@ def print_summary(rows: dict[str, dict], codes: dict[str, int], logs: dict[str, 
     click.echo(header)
     click.echo("-" * len(header))
     for portal_id, run in rows.items():
-        status = "ok" if codes[portal_id] == 0 else f"FAILED (log: {logs[portal_id]})"
+        status = run.get("status") or "?" if codes[portal_id] == 0 else f"FAILED (log: {logs[portal_id]})"
         counts = "".join(f" {run.get(name) or 0:>11}" for name in SUMMARY_COLUMNS)
         click.echo(f"{portal_id:26}{counts}  {status}")
 
@@ -91,19 +91,19 @@ def print_summary(rows: dict[str, dict], codes: dict[str, int], logs: dict[str, 
 )
 def demo_command(var_dir: Path) -> None:
     """Run every simulator portal's DAG on embedded services and print what was ingested."""
+    from pipeline.context import object_store
     from pipeline.embedded import embedded_s3_if_default
     from pipeline.settings import settings_from_env
     from scrapers.registry import load_registry
     from simulator.server import start_simulator
     from simulator.site import load_config
-    from warehouse.objectstore import ObjectStore
 
     var_dir = var_dir.resolve()
     started = time.monotonic()
     portals = [p for p in load_registry() if p.enabled and p.id.startswith(SIM_PREFIX)]
     base = settings_from_env({"DIRECTIVES_VAR_DIR": str(var_dir)})
     with embedded_s3_if_default(base):
-        store = ObjectStore(base.s3.endpoint, base.s3.access_key, base.s3.secret_key, base.s3.bucket)
+        store = object_store(base)
         store.ensure_bucket()
         objects_before = store.count_objects()
         # The registry's default URLs name the simulator's default ports; keeping them makes every demo run

@@ -124,7 +124,23 @@ def run(portal_id: str, registry: str | None, limit: int | None, run_id: str | N
             ) from exc
         finally:
             ctx.close()
+    _report_run(summary)
+
+
+def _report_run(summary) -> None:
+    """The summary as JSON on stdout; the status in words on stderr; a non-zero exit when it failed."""
     click.echo(json.dumps(summary.as_dict(), ensure_ascii=False, indent=2))
+    counts = (
+        f"{summary.discovered} discovered: {summary.new} new, {summary.updated} updated, "
+        f"{summary.unchanged} unchanged, {summary.quarantined} quarantined, {summary.failed} failed"
+        f" ({summary.warned} loaded with quality warnings)"
+    )
+    if summary.status == "degraded":
+        click.echo(f"{summary.portal_id}: run DEGRADED — {counts}. See `directives quarantine`.", err=True)
+    elif summary.status == "failed":
+        raise click.ClickException(f"{summary.portal_id}: run FAILED — {counts}")
+    else:
+        click.echo(f"{summary.portal_id}: run {summary.status} — {counts}", err=True)
 
 
 def _register_commands(parse_only: bool = False) -> None:
@@ -137,12 +153,13 @@ def _register_commands(parse_only: bool = False) -> None:
     from directives_cli.archive_cmds import archive_commands
     from directives_cli.demo_cmd import demo_command
     from directives_cli.fixity_cmd import fixity
+    from directives_cli.ops_cmds import ops_commands
     from directives_cli.simulate_cmd import simulate_command
 
     cli.add_command(simulate_command, "simulate")
     cli.add_command(demo_command, "demo")
     cli.add_command(fixity, "fixity")
-    for command in archive_commands:
+    for command in (*archive_commands, *ops_commands):
         cli.add_command(command)
 
 

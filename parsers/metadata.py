@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from parsers.fields import LABELLED_FIELDS
 from parsers.metadata_closing import (
     _KINH_GUI,
     _NOI_NHAN,
@@ -37,24 +38,7 @@ from parsers.metadata_repairs import restore_accents
 from parsers.metadata_tables import DOC_TYPES, STATE_ONLY_TYPES
 from parsers.normalize import clean_line, fold, fold_key, nfc, strip_markdown
 
-FIELD_NAMES = (
-    "family",
-    "doc_type",
-    "doc_type_name",
-    "number",
-    "issuer",
-    "issuer_parent",
-    "place",
-    "issued_date",
-    "issued_month",
-    "subject",
-    "signing_authority",
-    "on_behalf_of",
-    "signing_chain",
-    "signer_title",
-    "signer_name",
-    "recipients",
-)
+FIELD_NAMES = LABELLED_FIELDS  # the labelled header fields (parsers/fields.py defines them)
 # Types whose documents carry neither a 'Nơi nhận:' list nor, for some, a number.
 _NO_RECIPIENTS = {"LUẬT", "BỘ LUẬT", "HIẾN PHÁP", "PHÁP LỆNH", "VĂN BẢN HỢP NHẤT"}
 _NO_NUMBER = {"HIẾN PHÁP"}

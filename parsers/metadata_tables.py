@@ -237,3 +237,41 @@ HEADER_VOCABULARY = (
 # Party issuer code implied by the first words of an issuer's name (36-HD/VPTW; see document-format-rules).
 # 'THÀNH ỦY' is left out on purpose: it is TU for a centrally-run city and ThU for a provincial one.
 PARTY_ISSUER_CODE_BY_NAME = {"tinh uy": "TU", "huyen uy": "HU", "quan uy": "QU"}
+
+# --- the record's type vocabulary (pipeline/merge.py) ---------------------------------------------------
+# DOC_TYPES above is what the parser recognises on a type line, with the codes numbers carry. The record
+# needs a code for every type a portal's document section publishes, including those whose numbers carry
+# none (a law is "15/2012/QH13"): these codes are the archive's own, chosen not to collide with DOC_TYPES'.
+RECORD_ONLY_TYPE_CODES: dict[str, str] = {
+    "LUẬT": "Lu",
+    "BỘ LUẬT": "BLu",
+    "HIẾN PHÁP": "HP",
+    "LỆNH": "L",  # Lệnh of the State President: "05/2019/L-CTN"
+    "NGHỊ QUYẾT LIÊN TỊCH": "NQLT",
+    "ÁN LỆ": "AL",  # court precedent: "Án lệ số 01/2016/AL"
+    "CÔNG BÁO": "CB",  # an issue of the Official Gazette ("Số 45 + 46")
+    "LỜI KÊU GỌI": "LKG",
+    "TUYÊN BỐ": "TBo",
+    "ĐIỀU LỆ": "ĐL",
+    "CƯƠNG LĨNH": "CLi",
+    "CHIẾN LƯỢC": "CLc",
+    "QUY HOẠCH": "QHo",
+    "SẮC LỆNH": "SL",
+}
+# A type outside every table keeps its printed name in doc_type_name under this code.
+OTHER_TYPE = "other"
+# Types whose documents legitimately carry no number-symbol.
+NUMBERLESS_TYPES = frozenset({"HP", "CB", "CLi", "ĐL", "LKG", "TBo", OTHER_TYPE})
+# Types only courts or the State issue, beyond STATE_ONLY_TYPES (they tell the family without a header).
+STATE_ONLY_RECORD_TYPES = frozenset({"Lu", "BLu", "HP", "L", "NQLT", "AL", "CB", "SL"})
+# Portal labels that are not a type ("Văn bản khác", "Khác") or that name a type differently.
+TYPE_LABEL_ALIASES: dict[str, str | None] = {
+    "van ban khac": None,
+    "khac": None,
+    "van ban": None,
+    "quyet dinh quy pham": "QUYẾT ĐỊNH",
+    "thong tu lien tich": "THÔNG TƯ LIÊN TỊCH",
+    "cong van": "CÔNG VĂN",
+    "an le": "ÁN LỆ",
+    "nghi quyet lien tich": "NGHỊ QUYẾT LIÊN TỊCH",
+}

@@ -19,6 +19,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from parsers.errors import DecompressionBomb, OcrUnavailable
+from parsers.layout import Word  # the neutral word box (not parsers.pdf: pdf imports ocr)
 from parsers.legacy import VIETNAMESE_LETTERS, is_vietnamese_syllable
 from parsers.limits import Limits
 
@@ -98,7 +99,7 @@ def page_image_share(pdfium_page) -> float:
 
 @dataclass
 class OcrPage:
-    words: list = field(default_factory=list)  # parsers.pdf.Word, in PDF points
+    words: list[Word] = field(default_factory=list)  # in PDF points
     width: float = 0.0
     height: float = 0.0
     confidence: float = 0.0
@@ -331,7 +332,6 @@ def _reread_line(image, part: list[tuple], limits: Limits, exe: str, line_id: tu
 def ocr_pdf_pages(doc, indexes: list[int], limits: Limits) -> dict[int, OcrPage]:
     """OCR the given pages of a pypdfium2 document; rendering is sequential, tesseract runs in parallel."""
     from parsers.ocr_correct import correct_boxes
-    from parsers.pdf import Word
 
     exe = check_tesseract(limits.ocr_lang)
     workers = _workers(limits)

@@ -6,45 +6,14 @@ record = parse_path("kl-125.pdf")      # DocumentRecord; record.to_dict() is JSO
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
-from datetime import date
 from pathlib import Path
 
+from parsers import PARSER_VERSION
+from parsers.fields import DocumentRecord
 from parsers.limits import Limits
 from parsers.metadata import fields_from_text
 
 __all__ = ["DocumentRecord", "fields_from_text", "parse_bytes", "parse_path", "record_from_text"]
-
-
-@dataclass
-class DocumentRecord:
-    family: str | None = None
-    doc_type: str | None = None
-    doc_type_name: str | None = None
-    number: str | None = None
-    issuer: str | None = None
-    issuer_parent: str | None = None
-    place: str | None = None
-    issued_date: date | None = None
-    issued_month: str | None = None  # 'YYYY-MM' when the month is printed (also when the day is blank)
-    subject: str | None = None
-    signing_authority: str | None = None
-    on_behalf_of: str | None = None
-    signing_chain: list[str] = field(default_factory=list)  # every authority line, outer first ('TM. …')
-    signer_title: str | None = None
-    signer_name: str | None = None
-    recipients: list[str] = field(default_factory=list)
-    body: str | None = None
-    text: str = ""
-    pages: int = 0
-    page_sources: list[str] = field(default_factory=list)
-    ocr_confidence: float | None = None
-    warnings: list[str] = field(default_factory=list)
-
-    def to_dict(self) -> dict:
-        out = asdict(self)
-        out["issued_date"] = self.issued_date.isoformat() if self.issued_date else None
-        return out
 
 
 def record_from_text(
@@ -62,6 +31,7 @@ def record_from_text(
         page_sources=list(page_sources or ["text"] * pages),
         ocr_confidence=ocr_confidence,
         warnings=[*(warnings or []), *field_warnings],
+        parser_version=PARSER_VERSION,
     )
 
 

@@ -56,3 +56,20 @@ def send_alert(message: str, webhook: str | None = None) -> bool:
         log.error("alert webhook failed: %s", exc)
         return False
     return True
+
+
+def degraded_message(summary, threshold: float, reasons: list[str]) -> str:
+    """A run that finished but left a share of the portal's documents out of the archive."""
+    share = (summary.quarantined + summary.failed) / summary.discovered if summary.discovered else 0.0
+    listing = (
+        f", {len(summary.listing_failures)} listing page(s) unreadable" if summary.listing_failures else ""
+    )
+    return (
+        f"[directives] {summary.portal_id}: run {summary.run_id} is DEGRADED: "
+        f"{summary.discovered} discovered, "
+        f"{summary.new} new, {summary.updated} updated, {summary.unchanged} unchanged, {summary.quarantined} "
+        f"quarantined, {summary.failed} failed ({share:.0%} not archived, "
+        f"threshold {threshold:.0%}){listing}. "
+        f"Top reasons: {'; '.join(reasons) or 'none recorded'}. See `directives quarantine --portal "
+        f"{summary.portal_id}`."
+    )

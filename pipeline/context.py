@@ -6,7 +6,6 @@ Connections open lazily, so building a context is cheap (the DAG file builds non
 from __future__ import annotations
 
 import logging
-import re
 from contextlib import contextmanager
 from datetime import datetime
 from functools import cached_property
@@ -17,6 +16,15 @@ from scrapers.http import FetchResult, PoliteSession
 from scrapers.models import DocumentRef
 from scrapers.registry import Portal
 from scrapers.warc import WarcRecorder
+from warehouse import keys
+
+
+def object_store(settings: Settings):
+    """The one way the pipeline and the CLI build an ObjectStore: from Settings (hence the environment)."""
+    from warehouse.objectstore import ObjectStore
+
+    return ObjectStore.from_settings(settings.s3)
+
 
 log = logging.getLogger(__name__)
 
@@ -111,10 +119,18 @@ class PipelineContext:
 
     def store_crawl_record(self, warc: WarcRecorder, stage: str) -> str:
         """Upload the crawl's WARC file; one key per run and stage, so a retried task replaces its own."""
-        safe_run = re.sub(r"[^A-Za-z0-9._-]+", "_", self.run_id)
-        key = f"warc/{self.portal.id}/{safe_run}-{stage}.warc.gz"
+        key = keys.warc_key(self.portal.id, self.run_id, stage)
         self.store.put_file(key, warc.finish(), content_type="application/warc")
         return key
+
+    def log_fetch_event(self, result: FetchResult, url: str, message: str) -> None:
+        """A fetch that answered but not with what was asked (an HTML page for a PDF): logged as an error."""
+        self._log_fetch(result, url, RuntimeError(message))
+
+    def warehouse_resolve(self, doc_key: str) -> None:
+        from warehouse.loader import resolve_quarantine
+
+        resolve_quarantine(self.warehouse, self.portal.id, doc_key, self.run_id)
 
     def _log_fetch(self, result: FetchResult | None, url: str, error: Exception | None) -> None:
         self.warehouse.log_fetch(
@@ -156,7 +172,7 @@ class PipelineContext:
         self, ref: DocumentRef, stage: str, reasons: list[str], files: list[dict], sha256: str | None
     ) -> str:
         """Keep what could not be processed: the originals stay in the store, the reasons beside them."""
-        key = f"quarantine/{self.portal.id}/{ref.doc_key}/{sha256 or 'unfetched'}-{stage}.json"
+        key = keys.quarantine_key(self.portal.id, ref.doc_key, sha256, stage)
         if not self.store.exists(key):
             self.store.put_json(
                 key, {"stage": stage, "reasons": reasons, "ref": ref.to_dict(), "files": files}

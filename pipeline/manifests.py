@@ -12,14 +12,15 @@ import hashlib
 import json
 from typing import Any
 
+from warehouse import keys
+
 
 def canonical_json(obj: Any) -> bytes:
     return json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str).encode()
 
 
 def manifest_key(portal_id: str, stage: str, payload: bytes) -> str:
-    digest = hashlib.sha256(payload).hexdigest()
-    return f"manifests/{portal_id}/{stage}/{digest}.json"
+    return keys.manifest_key(portal_id, stage, hashlib.sha256(payload).hexdigest())
 
 
 def write_manifest(store, portal_id: str, stage: str, obj: Any) -> str:

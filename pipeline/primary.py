@@ -12,6 +12,19 @@ from scrapers.models import Attachment
 _PREFERENCE = (".pdf", ".docx", ".doc")
 
 
+def expects_file(att: Attachment) -> bool:
+    """True for a link to a PDF or Word file: an HTML answer to it is not the file."""
+    return _extension(att) in _PREFERENCE
+
+
+def ranked_files(attachments: Sequence[Attachment]) -> list[Attachment]:
+    """The attachments that are document files, most faithful first."""
+    return sorted(
+        (att for att in attachments if _extension(att) in _PREFERENCE),
+        key=lambda att: _PREFERENCE.index(_extension(att)),
+    )
+
+
 def _extension(att: Attachment) -> str:
     name = att.filename or ""
     if not PurePosixPath(name).suffix:
@@ -23,10 +36,7 @@ def _extension(att: Attachment) -> str:
 
 def choose_primary(attachments: Sequence[Attachment]) -> Attachment | None:
     """The attachment to parse as the document; None when the detail page itself is the document."""
-    ranked = sorted(
-        (att for att in attachments if _extension(att) in _PREFERENCE),
-        key=lambda att: _PREFERENCE.index(_extension(att)),
-    )
+    ranked = ranked_files(attachments)
     if ranked:
         return ranked[0]
     return attachments[0] if attachments else None

@@ -1,8 +1,8 @@
 """From a fetched original to the record and the warehouse row.
 
-The document's own text is the authority; what the portal lists only fills fields the document does not
-show (scans with unreadable headers, HTML articles without a header), and every such fill or disagreement
-is written into the record's warnings so an analyst can see where a value came from.
+The record merges two witnesses, the file's text and the portal's metadata, by the rule of
+pipeline/merge.py; `field_sources` says where each value came from and every fill or disagreement is a
+warning.
 """
 
 from __future__ import annotations
@@ -10,45 +10,23 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from parsers.metadata import FIELD_NAMES
+from parsers.fields import RECORD_FIELDS
+from pipeline.merge import merge_witnesses
 from scrapers.models import DocumentRef
 from scrapers.registry import Portal
 
-# Fields a portal's listing may supply, by the name adapters use in DocumentRef.listed.
-_LISTED_FALLBACKS = {
-    "number": "number",
-    "issued_date": "issued_date",
-    "subject": "subject",
-    "issuer": "issuer",
-    "signer_name": "signer",
-}
 
-
-def merge_listed(record: dict[str, Any], listed: dict[str, Any]) -> dict[str, Any]:
-    merged = dict(record)
-    warnings = list(merged.get("warnings") or [])
-    for field, listed_key in _LISTED_FALLBACKS.items():
-        listed_value = listed.get(listed_key)
-        if not listed_value:
-            continue
-        own = merged.get(field)
-        if own in (None, "", []):
-            merged[field] = listed_value
-            warnings.append(
-                f"{field} taken from the portal listing ({listed_value!r}); the document does not show it"
-            )
-        elif field in ("number", "issued_date") and str(own) != str(listed_value):
-            warnings.append(f"portal lists {field} {listed_value!r}, the document shows {own!r}")
-    merged["warnings"] = warnings
-    return merged
-
-
-def build_record(portal: Portal, ref: DocumentRef, primary: dict, data: bytes) -> dict[str, Any]:
-    """Parse the primary original; raises parsers.errors.ExtractionError when it cannot be read."""
+def build_record(
+    portal: Portal, ref: DocumentRef, primary: dict, data: bytes, fetch_warnings: list[str] | None = None
+) -> dict[str, Any]:
+    """Parse the primary original and merge it with the portal's metadata; raises
+    parsers.errors.ExtractionError when it cannot be read."""
     from parsers.record import parse_bytes
 
     parsed = parse_bytes(data, filename=primary.get("filename"), content_type=primary.get("content_type"))
-    return merge_listed(parsed.to_dict(), dict(ref.listed))
+    record = parsed.to_dict()
+    record["warnings"] = [*(fetch_warnings or []), *record["warnings"]]
+    return merge_witnesses(record, dict(ref.listed))
 
 
 def warehouse_row(
@@ -81,14 +59,4 @@ def warehouse_row(
     return row
 
 
-# issued_month and signing_chain have no warehouse column yet (the record definition's owner adds them)
-_NOT_STORED = ("issued_month", "signing_chain")
-RECORD_COLUMNS = (
-    *(n for n in FIELD_NAMES if n not in _NOT_STORED),
-    "body",
-    "text",
-    "pages",
-    "page_sources",
-    "ocr_confidence",
-    "warnings",
-)
+RECORD_COLUMNS = RECORD_FIELDS  # every field of the record is a documents column (warehouse/schema.py)

@@ -9,6 +9,7 @@ object and no new row version.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import logging
 from collections.abc import Callable
@@ -16,10 +17,12 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
+from parsers.fields import DocumentRecord
 from pipeline.alerts import listing_shrank, send_alert, shrank_message
 from pipeline.context import PipelineContext
+from pipeline.handover import ExtractedEntry, FetchedItem, StoredFile, read_items
 from pipeline.manifests import read_manifest, write_manifest
-from pipeline.primary import choose_primary
+from pipeline.primary import choose_primary, expects_file, ranked_files
 from scrapers.adapters import get_adapter
 from scrapers.http import FetchError, FetchResult, PoliteSession
 from scrapers.models import DocumentRef
@@ -36,6 +39,8 @@ class NoDocumentsFound(RuntimeError):
 
 @dataclass
 class RunSummary:
+    """What a run did. It reconciles when discovered = new + updated + unchanged + quarantined + failed."""
+
     portal_id: str
     run_id: str
     discovered: int = 0
@@ -44,18 +49,28 @@ class RunSummary:
     unchanged: int = 0
     quarantined: int = 0
     quarantine_reasons: list[str] = field(default_factory=list)
+    failed: int = 0
+    failure_reasons: list[str] = field(default_factory=list)
+    warned: int = 0
+    quality_warnings: int = 0
     listing_failures: list[dict] = field(default_factory=list)
+    reconciliation: dict[str, Any] = field(default_factory=dict)
+    status: str = "running"
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
-def _manifest_or_none(ctx: PipelineContext, stage: str, items: list, **extra) -> str | None:
-    return write_manifest(ctx.store, ctx.portal.id, stage, {"items": items, **extra}) if items else None
+def _manifest_or_none(ctx: PipelineContext, stage: str, items: list) -> str | None:
+    """One manifest of typed hand-over objects (their one serialisation), none when there is no work."""
+    payload = {"items": [item.to_dict() for item in items]}
+    return write_manifest(ctx.store, ctx.portal.id, stage, payload) if items else None
 
 
-def _items(ctx: PipelineContext, handover: dict) -> list:
-    return read_manifest(ctx.store, handover["manifest"])["items"] if handover.get("manifest") else []
+def _items(ctx: PipelineContext, handover: dict, kind: type) -> list:
+    """The previous stage's work items, each validated as `kind` (FetchedItem or ExtractedEntry)."""
+    key = handover.get("manifest")
+    return read_items(read_manifest(ctx.store, key), kind, key) if key else []
 
 
 # --- discover -------------------------------------------------------------------------------------------
@@ -120,7 +135,7 @@ def _alert_if_listing_shrank(ctx: PipelineContext, found: int, limit: int | None
 # --- fetch ----------------------------------------------------------------------------------------------
 
 
-def _stored_file(ctx: PipelineContext, result: FetchResult, role: str, filename: str | None) -> dict:
+def _stored_file(ctx: PipelineContext, result: FetchResult, role: str, filename: str | None) -> StoredFile:
     stored = ctx.store.put_original(
         result.content,
         source_url=result.final_url,
@@ -128,15 +143,15 @@ def _stored_file(ctx: PipelineContext, result: FetchResult, role: str, filename:
         content_type=result.content_type or "application/octet-stream",
         portal_id=ctx.portal.id,
     )
-    return {
-        "role": role,
-        "url": result.final_url,
-        "filename": filename,
-        "sha256": stored.sha256,
-        "key": stored.key,
-        "size": stored.size,
-        "content_type": result.content_type,
-    }
+    return StoredFile(
+        role=role,
+        url=result.final_url,
+        filename=filename,
+        sha256=stored.sha256,
+        key=stored.key,
+        size=stored.size,
+        content_type=result.content_type,
+    )
 
 
 def _revisit(ctx: PipelineContext, session: PoliteSession, ref: DocumentRef, known: dict) -> str | None:
@@ -161,50 +176,135 @@ def _revisit(ctx: PipelineContext, session: PoliteSession, ref: DocumentRef, kno
     return None
 
 
-def _fetch_in_full(ctx: PipelineContext, session: PoliteSession, ref: DocumentRef, known: dict) -> dict:
+class NoFileServed(FetchError):
+    """Every link to a document's file answered something else (an HTML error or detail page)."""
+
+
+_FILE_MAGICS = (b"%PDF-", b"\xd0\xcf\x11\xe0", b"PK\x03\x04")
+# Word saves "Web page" .doc files as HTML: such a body is the file itself, not an error page.
+_WORD_HTML_MARKERS = (b"urn:schemas-microsoft-com:office:word", b"word.document")
+
+
+def served_html(result: FetchResult) -> bool:
+    """An answer that is a web page: by its Content-Type, or by its bytes when the type lies; never a body
+    that starts like a PDF or Office file, nor a Word document saved as HTML."""
+    body = result.content[:4096]
+    if body.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(_FILE_MAGICS):
+        return False
+    if any(marker in body.lower() for marker in _WORD_HTML_MARKERS):
+        return False
+    content_type = (result.content_type or "").split(";")[0].strip().lower()
+    if content_type in ("text/html", "application/xhtml+xml"):
+        return True
+    head = body[:1024].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    return head.startswith((b"<!doctype html", b"<html", b"<head", b"<body")) or b"<html" in head
+
+
+def _fetch_primary(ctx: PipelineContext, session: PoliteSession, ref: DocumentRef, warnings: list[str]):
+    """The document's file: the best-ranked attachment whose link (or one of its alternates) answers with a
+    file, not a web page. Each HTML answer is a warning and a fetch_log event, and is never stored as the
+    original. Returns (attachment, result), or (None, None) when the document is its detail page."""
+    primary_att = choose_primary(ref.attachments)
+    if primary_att is None:
+        return None, None
+    if not expects_file(primary_att):
+        return primary_att, session.get(primary_att.url)
+    candidates = [primary_att, *(att for att in ranked_files(ref.attachments) if att is not primary_att)]
+    tried = []
+    for att in candidates:
+        for url in (att.url, *att.alternates):
+            try:
+                result = session.get(url)
+            except FetchError as exc:
+                tried.append(f"{url}: {exc}")
+                continue
+            if not served_html(result):
+                if url != att.url:
+                    warnings.append(f"file {att.filename or att.url} fetched from its other link {url}")
+                return att, result
+            message = (
+                f"{url} answered a web page ({result.content_type or 'no Content-Type'}, "
+                f"{result.size} bytes) "
+                f"for {att.filename or 'a document file'}; not stored as the original"
+            )
+            warnings.append(message)
+            ctx.log_fetch_event(result, url, message)
+            tried.append(message)
+    raise NoFileServed(f"no link to the document's file served it: {'; '.join(tried)}")
+
+
+def _fetch_in_full(
+    ctx: PipelineContext, session: PoliteSession, ref: DocumentRef, known: dict
+) -> tuple[str, FetchedItem | None, str | None]:
     """Open the detail page (it completes the ref), fetch the primary file and other attachments, and
-    store the originals."""
+    store the originals. A document without a file (HTML-only) is its detail page.
+    Returns (status, the item to extract when there is one, the reason of a failure)."""
     detail = session.get(ref.detail_url)
     adapter = get_adapter(ctx.portal.cms)
     ref = adapter.complete(
         ctx.portal, lambda url: detail.text() if url == ref.detail_url else session.get_text(url), ref
     )
-    primary_att = choose_primary(ref.attachments)
-    primary = session.get(primary_att.url) if primary_att else detail
-    item = {"ref": ref.to_dict(), "primary_sha256": primary.sha256}
+    warnings: list[str] = []
+    try:
+        primary_att, primary = _fetch_primary(ctx, session, ref, warnings)
+    except NoFileServed as exc:
+        files = [_stored_file(ctx, detail, "detail", None).to_dict()]
+        ctx.quarantine(ref, "fetch", [str(exc)], files=files, sha256=None)
+        return "failed", None, str(exc)
+    primary = primary or detail
     if known.get("sha256") == primary.sha256:
         if primary.sha256 in ctx.corrupt_originals:
             _stored_file(ctx, primary, "primary", primary_att.filename if primary_att else None)  # repairs
-        return {**item, "status": known["status"]}
+        return known["status"], None, None
     files = [_stored_file(ctx, detail, "detail", None)]
     if primary_att:
         files.append(_stored_file(ctx, primary, "primary", primary_att.filename))
     for att in ref.attachments:
-        if att is not primary_att:
-            files.append(_stored_file(ctx, session.get(att.url), "attachment", att.filename))
+        if att is primary_att or att.url in (
+            primary.final_url,
+            *(primary_att.alternates if primary_att else ()),
+        ):
+            continue
+        try:
+            result = session.get(att.url)
+        except FetchError as exc:
+            warnings.append(f"attachment {att.filename or att.url} not fetched: {exc}")
+            continue
+        if expects_file(att) and served_html(result):
+            message = f"{att.url} answered a web page for {att.filename or 'an attachment'}; not stored"
+            warnings.append(message)
+            ctx.log_fetch_event(result, att.url, message)
+            continue
+        files.append(_stored_file(ctx, result, "attachment", att.filename))
     status = "changed" if known.get("status") == "unchanged" else "new"
-    return {**item, "status": status, "files": files}
+    return status, FetchedItem(ref, status, tuple(files), tuple(warnings)), None
 
 
 def fetch(ctx: PipelineContext, discover_key: str, progress: Progress | None = None) -> dict:
     discovered = read_manifest(ctx.store, discover_key)
     refs = [DocumentRef.from_dict(r) for r in discovered["refs"]]
     known = ctx.warehouse_state()
-    work, counts, reasons = [], {"unchanged": 0, "still-quarantined": 0, "failed": 0}, []
+    work, reasons, failure_reasons = [], [], []
+    outcome_keys: dict[str, list[str]] = {"unchanged": [], "quarantined": [], "failed": []}
     with ctx.crawl_record("fetch") as warc, ctx.http_session(log_fetches=True, warc=warc) as session:
         for ref in refs:
             state = known.get(ref.doc_key, {})
+            item, reason = None, None
             try:
                 status = _revisit(ctx, session, ref, state) if state else None
-                item = {"status": status} if status else _fetch_in_full(ctx, session, ref, state)
+                if not status:
+                    status, item, reason = _fetch_in_full(ctx, session, ref, state)
             except FetchError as exc:
                 ctx.quarantine(ref, "fetch", [str(exc)], files=[], sha256=None)
-                item = {"status": "failed"}
-                reasons.append(f"{ref.doc_key}: {exc}")
-            if item["status"] in counts:
-                counts[item["status"]] += 1
-                if item["status"] == "still-quarantined":
-                    reasons.append(f"{ref.doc_key}: still in quarantine (the portal serves the same file)")
+                status, reason = "failed", str(exc)
+            if status == "failed":
+                outcome_keys["failed"].append(ref.doc_key)
+                failure_reasons.append(f"{ref.doc_key}: {reason}")
+            elif status == "unchanged":
+                outcome_keys["unchanged"].append(ref.doc_key)
+            elif status == "still-quarantined":
+                outcome_keys["quarantined"].append(ref.doc_key)
+                reasons.append(f"{ref.doc_key}: still in quarantine (the portal serves the same file)")
             else:
                 work.append(item)
             if progress:
@@ -212,15 +312,17 @@ def fetch(ctx: PipelineContext, discover_key: str, progress: Progress | None = N
         # Only a crawl that brought something new is kept: a run that changes nothing writes nothing.
         if work:
             warc_key = ctx.store_crawl_record(warc, "fetch")
-            for item in work:
-                for stored in item["files"]:
-                    stored["warc_key"] = warc_key
+            work = [item.with_warc(warc_key) for item in work]
     return {
         "manifest": _manifest_or_none(ctx, "fetch", work),
         "discovered": len(refs),
-        "unchanged": counts["unchanged"],
-        "quarantined": counts["still-quarantined"] + counts["failed"],
+        "discovered_keys": [ref.doc_key for ref in refs],
+        "unchanged": len(outcome_keys["unchanged"]),
+        "quarantined": len(outcome_keys["quarantined"]),
+        "failed": len(outcome_keys["failed"]),
+        "outcome_keys": outcome_keys,
         "reasons": reasons,
+        "failure_reasons": failure_reasons,
         "listing_failures": list(discovered.get("listing_failures") or []),
     }
 
@@ -228,55 +330,81 @@ def fetch(ctx: PipelineContext, discover_key: str, progress: Progress | None = N
 # --- extract --------------------------------------------------------------------------------------------
 
 
-def _primary_file(item: dict) -> dict:
-    files = item["files"]
-    return next((f for f in files if f["role"] == "primary"), files[0])
+def _files(item: FetchedItem) -> list[dict]:
+    return [f.to_dict() for f in item.files]
 
 
 def extract(ctx: PipelineContext, fetched: dict, progress: Progress | None = None) -> dict:
     from parsers.errors import ExtractionError
     from pipeline.records import build_record
 
-    records, reasons = [], []
-    for item in _items(ctx, fetched):
-        ref = DocumentRef.from_dict(item["ref"])
-        primary = _primary_file(item)
-        data = ctx.store.get_original(primary["sha256"])
+    records, reasons, quarantined = [], [], []
+    for item in _items(ctx, fetched, FetchedItem):
+        primary = item.primary
+        data = ctx.store.get_original(primary.sha256)
         try:
-            record = build_record(ctx.portal, ref, primary, data)
+            record = build_record(
+                ctx.portal, item.ref, primary.to_dict(), data, fetch_warnings=list(item.fetch_warnings)
+            )
         except ExtractionError as exc:
-            reason = f"cannot extract {primary.get('filename') or primary['url']}: {exc}"
-            ctx.quarantine(ref, "extract", [reason], files=item["files"], sha256=primary["sha256"])
-            reasons.append(f"{ref.doc_key}: {reason}")
+            reason = f"cannot extract {primary.filename or primary.url}: {exc}"
+            ctx.quarantine(item.ref, "extract", [reason], files=_files(item), sha256=primary.sha256)
+            reasons.append(f"{item.doc_key}: {reason}")
+            quarantined.append(item.doc_key)
         else:
-            records.append({"item": item, "record": record})
+            records.append(ExtractedEntry(item, DocumentRecord.from_dict(record)))
         if progress:
             progress(1)
-    return {"manifest": _manifest_or_none(ctx, "extract", records), "reasons": reasons}
+    return {
+        "manifest": _manifest_or_none(ctx, "extract", records),
+        "reasons": reasons,
+        "quarantined_keys": quarantined,
+    }
 
 
 # --- validate -------------------------------------------------------------------------------------------
 
 
 def validate(ctx: PipelineContext, extracted: dict) -> dict:
+    """Critical findings send a record to quarantine; warning-level findings go on the record
+    (`quality_warnings`) and it is loaded."""
     from quality import validate_records
 
-    entries = _items(ctx, extracted)
+    entries = _items(ctx, extracted, ExtractedEntry)
     reasons = list(extracted["reasons"])
-    passed = []
+    quarantined = list(extracted.get("quarantined_keys") or [])
+    passed, warned, warning_count = [], 0, 0
     if entries:
-        batch = [dict(e["record"], record_id=e["item"]["ref"]["doc_key"]) for e in entries]
+        batch = [
+            dict(
+                e.record.to_dict(),
+                record_id=e.item.doc_key,
+                doc_key=e.item.doc_key,
+                portal_id=e.item.ref.portal_id,
+                original_sha256=e.item.primary.sha256,
+            )
+            for e in entries
+        ]
         outcome = _validate_with_data_docs(ctx, batch, validate_records)
         for entry in entries:
-            ref = DocumentRef.from_dict(entry["item"]["ref"])
-            failures = outcome.failed.get(ref.doc_key)
+            item = entry.item
+            failures = outcome.failed.get(item.doc_key)
             if failures:
-                sha256 = _primary_file(entry["item"])["sha256"]
-                ctx.quarantine(ref, "validate", failures, files=entry["item"]["files"], sha256=sha256)
-                reasons.append(f"{ref.doc_key}: {'; '.join(failures)}")
-            else:
-                passed.append(entry)
-    return {"manifest": _manifest_or_none(ctx, "validate", passed), "reasons": reasons}
+                ctx.quarantine(item.ref, "validate", failures, files=_files(item), sha256=item.primary.sha256)
+                reasons.append(f"{item.doc_key}: {'; '.join(failures)}")
+                quarantined.append(item.doc_key)
+                continue
+            found = outcome.warnings.get(item.doc_key) or []
+            warned += bool(found)
+            warning_count += len(found)
+            passed.append(ExtractedEntry(item, dataclasses.replace(entry.record, quality_warnings=found)))
+    return {
+        "manifest": _manifest_or_none(ctx, "validate", passed),
+        "reasons": reasons,
+        "quarantined_keys": quarantined,
+        "warned": warned,
+        "quality_warnings": warning_count,
+    }
 
 
 def _validate_with_data_docs(ctx: PipelineContext, batch: list[dict], validate_records):
@@ -303,51 +431,57 @@ def _text_digest(text: str | None) -> str:
 
 
 def load(ctx: PipelineContext, validated: dict, fetched: dict) -> RunSummary:
+    """Load the validated records, then reconcile the run's counts and close it with its final status."""
+    from pipeline.health import close_run
+
     summary = RunSummary(
         ctx.portal.id,
         ctx.run_id,
         discovered=fetched["discovered"],
         unchanged=fetched["unchanged"],
-        quarantined=fetched["quarantined"] + len(validated["reasons"]),
+        quarantined=fetched["quarantined"] + len(validated.get("quarantined_keys") or []),
         quarantine_reasons=fetched["reasons"] + validated["reasons"],
+        failed=fetched.get("failed", 0),
+        failure_reasons=list(fetched.get("failure_reasons") or []),
+        warned=validated.get("warned", 0),
+        quality_warnings=validated.get("quality_warnings", 0),
         listing_failures=list(fetched.get("listing_failures") or []),
     )
-    for entry in _items(ctx, validated):
+    outcome_keys = {k: list(v) for k, v in (fetched.get("outcome_keys") or {}).items()}
+    outcome_keys.setdefault("quarantined", []).extend(validated.get("quarantined_keys") or [])
+    for entry in _items(ctx, validated, ExtractedEntry):
         outcome = _load_one(ctx, entry)
-        if outcome == "insert":
-            summary.new += 1
-        elif outcome == "update":
-            summary.updated += 1
-        else:
-            summary.unchanged += 1
-    status = "degraded" if summary.listing_failures else "success"
-    ctx.warehouse.finish_run(ctx.run_id, ctx.portal.id, summary.as_dict(), status=status)
-    return summary
+        bucket = {"insert": "new", "update": "updated"}.get(outcome, "unchanged")
+        setattr(summary, bucket, getattr(summary, bucket) + 1)
+        outcome_keys.setdefault(bucket, []).append(entry.item.doc_key)
+    return close_run(ctx, summary, fetched.get("discovered_keys"), outcome_keys)
 
 
-def _load_one(ctx: PipelineContext, entry: dict) -> str:
+def _load_one(ctx: PipelineContext, entry: ExtractedEntry) -> str:
     from pipeline.records import warehouse_row
+    from warehouse.keys import record_key, text_key
 
-    item, record = entry["item"], entry["record"]
-    ref = DocumentRef.from_dict(item["ref"])
-    primary = _primary_file(item)
+    item, record = entry.item, entry.record.to_dict()
+    ref, primary = item.ref, item.primary.to_dict()
     current = ctx.warehouse.current_version(ctx.portal.id, ref.doc_key)
     # An HTML-only document is re-served with new sidebars and counters; it is a new version only when
-    # its text changed, not its bytes.
+    # its text changed (or a better parser read it), not its bytes.
     if (
         current
         and primary["role"] == "detail"
         and _text_digest(current.get("text")) == _text_digest(record.get("text"))
+        and current.get("parser_version") == record.get("parser_version")
     ):
+        ctx.warehouse_resolve(ref.doc_key)
         return "noop"
-    base = f"{ctx.portal.id}/{ref.doc_key}/{primary['sha256']}"
-    record_key, text_key = f"records/{base}.json", f"text/{base}.txt"
-    if not ctx.store.exists(record_key):
-        ctx.store.put_json(record_key, {"record": record, "ref": item["ref"], "files": item["files"]})
-    if not ctx.store.exists(text_key):
-        ctx.store.put_text(text_key, record.get("text") or "")
+    rkey = record_key(ctx.portal.id, ref.doc_key, primary["sha256"], record.get("parser_version"))
+    tkey = text_key(ctx.portal.id, ref.doc_key, primary["sha256"], record.get("parser_version"))
+    if not ctx.store.exists(rkey):
+        ctx.store.put_json(rkey, {"record": record, "ref": ref.to_dict(), "files": _files(item)})
+    if not ctx.store.exists(tkey):
+        ctx.store.put_text(tkey, record.get("text") or "")
     fetched_at = ctx.store.fetched_at(primary["sha256"])
-    row = warehouse_row(ctx.portal, ctx.run_id, ref, primary, record, record_key, text_key, fetched_at)
+    row = warehouse_row(ctx.portal, ctx.run_id, ref, primary, record, rkey, tkey, fetched_at)
     return ctx.upsert(row)
 
 
@@ -359,7 +493,7 @@ def run_all(ctx: PipelineContext, limit: int | None = None, progress_factory=Non
     fetched = fetch(ctx, discover_key, progress=bar.update if bar else None)
     if bar:
         bar.close()
-    work = len(_items(ctx, fetched))
+    work = len(_items(ctx, fetched, FetchedItem))
     bar = progress_factory(work, f"{ctx.portal.id} extract") if progress_factory and work else None
     extracted = extract(ctx, fetched, progress=bar.update if bar else None)
     if bar:

@@ -6,12 +6,14 @@ Sources: Quy định 66-QĐ/TW + Hướng dẫn 36-HD/VPTW (Party), NĐ 30/2020 
 
 from __future__ import annotations
 
-from parsers.metadata_tables import PARTY_TYPE_CODES, STATE_TYPE_CODES
+from parsers.metadata_tables import OTHER_TYPE, PARTY_TYPE_CODES, RECORD_ONLY_TYPE_CODES, STATE_TYPE_CODES
 
 FAMILIES = frozenset({"party", "state"})
 PARTY_DOC_TYPES = frozenset(PARTY_TYPE_CODES)
 STATE_DOC_TYPES = frozenset(STATE_TYPE_CODES)
-KNOWN_DOC_TYPES = PARTY_DOC_TYPES | STATE_DOC_TYPES
+# Codes of types whose numbers carry none (Luật, Hiến pháp, Án lệ, Công báo...) and `other`.
+RECORD_DOC_TYPES = frozenset(RECORD_ONLY_TYPE_CODES.values()) | {OTHER_TYPE}
+KNOWN_DOC_TYPES = PARTY_DOC_TYPES | STATE_DOC_TYPES | RECORD_DOC_TYPES
 
 # Number-symbol shapes (document-format-rules.md §7), anchored, on the canonical form (no `Số:`, no spaces).
 # Party: <number>-<type code>/<issuer symbol>, e.g. 168-TB/HU, 08-CT/TU, 12-CV/BTGTU.

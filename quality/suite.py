@@ -14,12 +14,20 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from parsers.metadata_tables import NUMBERLESS_TYPES
 from quality.codes import FAMILIES, KNOWN_DOC_TYPES, NUMBER_PATTERNS
 from warehouse.db import WarehouseError, as_date
 
 SUITE_NAME = "document_records"
 ID_COLUMN = "record_id"
-REQUIRED_FIELDS = ("doc_type", "number", "issued_date", "issuer", "text", "family")
+# Two severities. CRITICAL: the document cannot be archived as a record (no original bytes, no readable
+# text, no identity) -> quarantine. WARNING: the record is archived with what is known, and the failed
+# expectations are listed on its row (quality_warnings) and counted in the run.
+CRITICAL, WARNING = "critical", "warning"
+IDENTITY_FIELDS = ("portal_id", "doc_key", "original_sha256")
+CRITICAL_FIELDS = ("text",)
+WARNING_FIELDS = ("doc_type", "issued_date", "issuer", "signer_name", "family")
+REQUIRED_FIELDS = (*CRITICAL_FIELDS, *WARNING_FIELDS, "number")
 # An unparseable date is replaced by this in the derived column so the date-range check reports it.
 _INVALID_DATE = date(1, 1, 1)
 
@@ -40,6 +48,7 @@ class Check:
     column: str
     build: Callable[[SuiteLimits, date], Any]  # -> a gx expectation
     explain: Callable[[dict, SuiteLimits, date], str]  # record -> readable reason
+    severity: str = WARNING
 
 
 def _parse_date(value: Any) -> date | None:
@@ -69,7 +78,10 @@ def batch_rows(records: Iterable[dict]) -> list[dict[str, Any]]:
     rows = []
     for record in records:
         row = {ID_COLUMN: record.get(ID_COLUMN)}
-        row.update({name: _blank_to_none(record.get(name)) for name in REQUIRED_FIELDS})
+        row.update({name: _blank_to_none(record.get(name)) for name in (*IDENTITY_FIELDS, *REQUIRED_FIELDS)})
+        # A constitution or a Công báo issue has no number-symbol: its absence is then no finding.
+        exempt = row["number"] is None and record.get("doc_type") in NUMBERLESS_TYPES
+        row["number_or_exempt"] = f"(none: {record.get('doc_type')})" if exempt else row["number"]
         row["issued_date"] = None if row["issued_date"] is None else str(row["issued_date"])
         row["issued_on"] = _parse_date(record.get("issued_date"))
         row["text_length"] = _text_length(record.get("text"))
@@ -79,13 +91,17 @@ def batch_rows(records: Iterable[dict]) -> list[dict[str, Any]]:
     return rows
 
 
-def _required(field: str) -> Check:
+def _required(field: str, severity: str = WARNING, column: str | None = None) -> Check:
+    column = column or field
+
     def build(limits, today):
         import great_expectations.expectations as gxe
 
-        return gxe.ExpectColumnValuesToNotBeNull(column=field, meta={"check": f"{field}_present"})
+        return gxe.ExpectColumnValuesToNotBeNull(column=column, meta={"check": f"{field}_present"})
 
-    return Check(f"{field}_present", field, build, lambda record, limits, today: f"{field} is missing")
+    return Check(
+        f"{field}_present", column, build, lambda record, limits, today: f"{field} is missing", severity
+    )
 
 
 def _number_shape() -> Check:
@@ -149,7 +165,7 @@ def _text_length_check() -> Check:
             f"{limits.min_text_chars} a document needs"
         )
 
-    return Check("text_length", "text_length", build, explain)
+    return Check("text_length", "text_length", build, explain, CRITICAL)
 
 
 def _nfc_check() -> Check:
@@ -169,7 +185,9 @@ def _nfc_check() -> Check:
 
 
 CHECKS: tuple[Check, ...] = (
-    *(_required(field) for field in REQUIRED_FIELDS),
+    *(_required(field, CRITICAL) for field in (*IDENTITY_FIELDS, *CRITICAL_FIELDS)),
+    *(_required(field) for field in WARNING_FIELDS),
+    _required("number", column="number_or_exempt"),
     _number_shape(),
     _date_range(),
     _in_set("doc_type_known", "doc_type", KNOWN_DOC_TYPES, "is not a known Party or State type code"),
@@ -178,6 +196,7 @@ CHECKS: tuple[Check, ...] = (
     _nfc_check(),
 )
 CHECKS_BY_NAME = {check.name: check for check in CHECKS}
+CRITICAL_CHECKS = frozenset(check.name for check in CHECKS if check.severity == CRITICAL)
 
 
 def build_suite(limits: SuiteLimits, today: date, name: str = SUITE_NAME):

@@ -17,7 +17,15 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from quality.suite import CHECKS_BY_NAME, ID_COLUMN, SUITE_NAME, SuiteLimits, batch_rows, build_suite
+from quality.suite import (
+    CHECKS_BY_NAME,
+    CRITICAL,
+    ID_COLUMN,
+    SUITE_NAME,
+    SuiteLimits,
+    batch_rows,
+    build_suite,
+)
 
 GX_CONTEXT_DIR = Path(__file__).resolve().parent / "gx"
 
@@ -28,9 +36,13 @@ class QualityError(RuntimeError):
 
 @dataclass
 class ValidationOutcome:
+    """`failed`: critical findings (the record goes to quarantine); `warnings`: the others (it is loaded,
+    the findings listed on its row). `passed_ids` are the records without a critical finding."""
+
     passed_ids: list[str]
-    failed: dict[str, list[str]]  # record id -> readable reasons, in suite order
+    failed: dict[str, list[str]]  # record id -> readable reasons of critical checks, in suite order
     statistics: dict[str, Any] = field(default_factory=dict)
+    warnings: dict[str, list[str]] = field(default_factory=dict)  # record id -> warning-level reasons
 
     @property
     def success(self) -> bool:
@@ -120,12 +132,14 @@ def validate_records(
     today = today or date.today()
     ids = _check_ids(records)
     if not records:
-        return ValidationOutcome([], {}, {"records": 0, "passed": 0, "failed": 0})
+        return ValidationOutcome([], {}, {"records": 0, "passed": 0, "failed": 0, "warned": 0})
     by_id = dict(zip(ids, records, strict=True))
     rows = batch_rows({**r, ID_COLUMN: i} for i, r in zip(ids, records, strict=True))
     result = _run_checkpoint(rows, limits, today, checkpoint, data_docs_dir)
     failed: dict[str, list[str]] = {}
+    warnings: dict[str, list[str]] = {}
     failures_by_check: Counter[str] = Counter()
+    warnings_by_check: Counter[str] = Counter()
     for expectation in result.results:
         if expectation.success:
             continue
@@ -138,8 +152,13 @@ def validate_records(
         unexpected = expectation.result.get("unexpected_index_list") or []
         for entry in unexpected:
             record_id = str(entry[ID_COLUMN])
-            failed.setdefault(record_id, []).append(check.explain(by_id[record_id], limits, today))
-            failures_by_check[check.name] += 1
+            reason = check.explain(by_id[record_id], limits, today)
+            if check.severity == CRITICAL:
+                failed.setdefault(record_id, []).append(reason)
+                failures_by_check[check.name] += 1
+            else:
+                warnings.setdefault(record_id, []).append(reason)
+                warnings_by_check[check.name] += 1
     passed = [i for i in ids if i not in failed]
     stats = dict(result.statistics)
     stats.update(
@@ -147,5 +166,7 @@ def validate_records(
         passed=len(passed),
         failed=len(failed),
         failures_by_check=dict(failures_by_check),
+        warned=len(warnings),
+        warnings_by_check=dict(warnings_by_check),
     )
-    return ValidationOutcome(passed, failed, stats)
+    return ValidationOutcome(passed, failed, stats, warnings)

@@ -2,7 +2,8 @@
 
 SQL is written once with `:name` parameters and translated to each driver's style. JSON columns go in as
 Python objects and come out as Python objects on both databases; timestamps come out timezone-aware (UTC).
-The loader (warehouse/loader.py) holds the write rules; this module holds connections, DDL and reads.
+The loader (warehouse/loader.py) holds the write rules; this module holds connections, DDL and reads, and
+imports the loader (never the other way round: the loader sees a Warehouse only as a type).
 """
 
 from __future__ import annotations
@@ -15,13 +16,14 @@ import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from warehouse import schema
+from warehouse import loader, schema
 from warehouse.errors import WarehouseStalled, WarehouseUnavailable
 from warehouse.schema import DUCKDB, POSTGRES, TABLES_BY_NAME
+from warehouse.values import WarehouseError, as_date, as_utc, utc_now  # noqa: F401 - re-exported
 
 log = logging.getLogger(__name__)
 
@@ -29,10 +31,6 @@ _PARAM = re.compile(r"(?<![:\w]):([a-z_][a-z0-9_]*)")
 # Optional portal filter: a NULL :portal_id means every portal (cast so both drivers can type the NULL).
 _PORTAL = "(CAST(:portal_id AS VARCHAR) IS NULL OR portal_id = :portal_id)"
 _MIGRATE_LOCK = 0x6469726563  # arbitrary constant: serialises concurrent migrate() calls on Postgres
-
-
-class WarehouseError(RuntimeError):
-    pass
 
 
 @dataclass(frozen=True)
@@ -144,33 +142,6 @@ def _connect_postgres(url: str, timeouts: WarehouseTimeouts):
     conn.client_wait = timeouts.client_wait
     conn.stalled_hint = f"({redact(url)}; statement_timeout {timeouts.statement:g} s)"
     return conn
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
-def as_utc(value: datetime | str | None) -> datetime | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    if not isinstance(value, datetime):
-        raise WarehouseError(f"not a timestamp: {value!r}")
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
-def as_date(value: date | str | None) -> date | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value))
-    except ValueError as exc:
-        raise WarehouseError(f"not an ISO date: {value!r}") from exc
 
 
 class Warehouse:
@@ -358,35 +329,26 @@ class Warehouse:
     # --- writes (the rules live in warehouse/loader.py) --------------------------------------------------
 
     def upsert_document(self, row: Mapping[str, Any]):
-        from warehouse import loader
-
         return loader.upsert_document(self, row)
 
     def record_quarantine(self, **fields: Any) -> str:
-        from warehouse import loader
-
         return loader.record_quarantine(self, **fields)
 
     def log_fetch(self, **fields: Any) -> None:
-        from warehouse import loader
-
         loader.log_fetch(self, **fields)
 
     def start_run(self, run_id: str, portal_id: str) -> None:
-        from warehouse import loader
-
         loader.start_run(self, run_id, portal_id)
 
     def finish_run(
         self, run_id: str, portal_id: str, summary: Mapping[str, Any] | None = None, status: str = "success"
     ) -> None:
-        from warehouse import loader
-
         loader.finish_run(self, run_id, portal_id, summary, status)
 
-    def summary(self, run_id: str, portal_id: str | None = None) -> dict[str, Any]:
-        from warehouse import loader
+    def mark_run_failed(self, run_id: str, portal_id: str, error: BaseException | str | None) -> None:
+        loader.mark_run_failed(self, run_id, portal_id, error)
 
+    def summary(self, run_id: str, portal_id: str | None = None) -> dict[str, Any]:
         return loader.summary(self, run_id, portal_id)
 
     # --- reads ------------------------------------------------------------------------------------------
@@ -439,10 +401,13 @@ class Warehouse:
             table="documents",
         )
 
-    def quarantined(self, portal_id: str | None = None) -> list[dict]:
+    def quarantined(self, portal_id: str | None = None, include_resolved: bool = False) -> list[dict]:
+        """Open quarantine rows (the document is not in the archive); with `include_resolved` the history."""
         return self.query(
-            f"SELECT * FROM quarantine WHERE {_PORTAL} ORDER BY portal_id, doc_key, stage, last_seen",
-            {"portal_id": portal_id},
+            f"SELECT * FROM quarantine WHERE {_PORTAL} "
+            "AND (resolved_at IS NULL OR CAST(:include_resolved AS BOOLEAN)) "
+            "ORDER BY portal_id, doc_key, stage, last_seen",
+            {"portal_id": portal_id, "include_resolved": include_resolved},
             table="quarantine",
         )
 
@@ -480,6 +445,17 @@ class Warehouse:
 
     def latest_run(self, portal_id: str) -> dict | None:
         return self._newest_run(portal_id)
+
+    def recent_runs(self, portal_id: str, limit: int = 5) -> list[dict]:
+        return self.query(
+            "SELECT * FROM runs WHERE portal_id = :portal_id "
+            "ORDER BY started_at DESC, run_id DESC LIMIT :limit",
+            {"portal_id": portal_id, "limit": int(limit)},
+            table="runs",
+        )
+
+    def portal_health(self) -> list[dict]:
+        return self.query("SELECT * FROM portal_health ORDER BY portal_id")
 
     def _newest_run(self, portal_id: str, condition: str = "", params: dict | None = None) -> dict | None:
         rows = self.query(

@@ -12,14 +12,28 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from warehouse.db import Warehouse, WarehouseError, utc_now
 from warehouse.schema import DOCUMENTS, FETCH_LOG, RUNS
+from warehouse.values import WarehouseError, utc_now
+
+if TYPE_CHECKING:
+    from warehouse.db import Warehouse
 
 QUARANTINE_STAGES = ("fetch", "extract", "validate")
-RUN_COUNTS = ("discovered", "new", "updated", "unchanged", "quarantined")
+RUN_COUNTS = (
+    "discovered",
+    "new",
+    "updated",
+    "unchanged",
+    "quarantined",
+    "failed",
+    "warned",
+    "quality_warnings",
+)
+RUN_LISTS = ("quarantine_reasons", "failure_reasons", "listing_failures")
 RUN_STATUSES = ("running", "success", "degraded", "failed")
+FINAL_STATUSES = ("success", "degraded", "failed")
 # Columns the loader owns; a caller's row must not set them.
 _LOADER_COLUMNS = ("version", "is_current", "loaded_at")
 _REQUIRED = ("portal_id", "doc_key", "original_sha256", "original_key")
@@ -61,20 +75,26 @@ def _insert(wh: Warehouse, table: str, values: Mapping[str, Any]) -> None:
 
 
 def upsert_document(wh: Warehouse, row: Mapping[str, Any]) -> Outcome:
-    """Insert version 1, add version max+1 when the original changed, or do nothing when it did not."""
+    """Insert version 1; add version max+1 when the original or the parser version changed; do nothing
+    when both are the same as the current version's (a re-run, or a reprocess with the same parser)."""
     _check_document_row(row)
     key = {"portal_id": row["portal_id"], "doc_key": row["doc_key"]}
     with wh.transaction():
         wh.lock_key("documents", row["portal_id"], row["doc_key"])
         versions = wh.query(
-            "SELECT version, is_current, original_sha256 FROM documents "
+            "SELECT version, is_current, original_sha256, parser_version FROM documents "
             "WHERE portal_id = :portal_id AND doc_key = :doc_key ORDER BY version",
             key,
         )
         current = [v for v in versions if v["is_current"]]
         if len(current) > 1:
             raise WarehouseError(f"{key}: {len(current)} current versions; the table was edited by hand")
-        if current and current[0]["original_sha256"] == row["original_sha256"]:
+        if (
+            current
+            and current[0]["original_sha256"] == row["original_sha256"]
+            and current[0]["parser_version"] == row.get("parser_version")
+        ):
+            resolve_quarantine(wh, row["portal_id"], row["doc_key"], row.get("run_id"))
             return Outcome.NOOP
         if current:
             wh.execute(
@@ -89,6 +109,7 @@ def upsert_document(wh: Warehouse, row: Mapping[str, Any]) -> Outcome:
         from warehouse.derived import refresh_document  # search index, citations, assignments
 
         refresh_document(wh, values)
+        resolve_quarantine(wh, row["portal_id"], row["doc_key"], row.get("run_id"))
     return Outcome.UPDATE if versions else Outcome.INSERT
 
 
@@ -108,7 +129,7 @@ def record_quarantine(
     run_id: str | None = None,
 ) -> str:
     """One row per (portal_id, doc_key, original_sha256, stage): 'insert' the first time, then 'update'
-    (reasons, pointers, run and last_seen refreshed; first_seen kept)."""
+    (reasons, pointers, run and last_seen refreshed; first_seen kept; a resolved row met again reopens)."""
     if stage not in QUARANTINE_STAGES:
         raise InvalidRow(f"quarantine stage must be one of {QUARANTINE_STAGES}, got {stage!r}")
     if not reasons or not all(isinstance(r, str) and r.strip() for r in reasons):
@@ -129,7 +150,7 @@ def record_quarantine(
         # Update first, matching a NULL digest too (DuckDB's UNIQUE treats NULLs as distinct).
         updated = wh.execute(
             "UPDATE quarantine SET reasons = :reasons, source_url = :source_url, object_key = :object_key, "
-            "run_id = :run_id, last_seen = :last_seen "
+            "run_id = :run_id, last_seen = :last_seen, resolved_at = NULL, resolved_by_run = NULL "
             "WHERE portal_id = :portal_id AND doc_key = :doc_key AND stage = :stage "
             "AND original_sha256 IS NOT DISTINCT FROM :original_sha256",
             wh.encode("quarantine", {**values, "last_seen": now}),
@@ -138,6 +159,16 @@ def record_quarantine(
             return "update"
         _insert(wh, "quarantine", {**values, "first_seen": now, "last_seen": now})
     return "insert"
+
+
+def resolve_quarantine(wh: Warehouse, portal_id: str, doc_key: str, run_id: str | None) -> int:
+    """The document is in the archive now: its open quarantine rows are resolved (kept as history)."""
+    values = {"resolved_at": utc_now(), "resolved_by_run": run_id, "portal_id": portal_id, "doc_key": doc_key}
+    return wh.execute(
+        "UPDATE quarantine SET resolved_at = :resolved_at, resolved_by_run = :resolved_by_run "
+        "WHERE portal_id = :portal_id AND doc_key = :doc_key AND resolved_at IS NULL",
+        wh.encode("quarantine", values),
+    )
 
 
 # --- fetch log ------------------------------------------------------------------------------------------
@@ -203,20 +234,21 @@ def finish_run(
     summary: Mapping[str, Any] | None = None,
     status: str = "success",
 ) -> None:
-    """Close a run with its counts (keys of RUN_COUNTS, `quarantine_reasons` and `error`; other keys are
-    ignored)."""
-    if status not in RUN_STATUSES:
-        raise InvalidRow(f"run status must be one of {RUN_STATUSES}, got {status!r}")
+    """Close a run with a final status and its counts (keys of RUN_COUNTS, RUN_LISTS, `reconciliation`
+    and `error`; other keys are ignored)."""
+    if status not in FINAL_STATUSES:
+        raise InvalidRow(f"a run ends {' | '.join(FINAL_STATUSES)}, got {status!r}")
     summary = summary or {}
     now = utc_now()
-    values = {name: int(summary.get(name) or 0) for name in RUN_COUNTS}
+    values: dict[str, Any] = {name: int(summary.get(name) or 0) for name in RUN_COUNTS}
+    values.update({name: list(summary.get(name) or []) for name in RUN_LISTS})
     values.update(
         run_id=run_id,
         portal_id=portal_id,
         started_at=now,
         finished_at=now,
         status=status,
-        quarantine_reasons=list(summary.get("quarantine_reasons") or []),
+        reconciliation=summary.get("reconciliation"),
         error=summary.get("error"),
     )
     names = list(values)
@@ -226,6 +258,17 @@ def finish_run(
         f"INSERT INTO runs ({', '.join(names)}) VALUES ({', '.join(':' + n for n in names)}) "
         f"ON CONFLICT ({', '.join(RUNS.primary_key)}) DO UPDATE SET {updates}",
         wh.encode("runs", values),
+    )
+
+
+def mark_run_failed(wh: Warehouse, run_id: str, portal_id: str, error: BaseException | str | None) -> None:
+    """A run that broke ends `failed` with the error, keeping the counts it had (no run stays running)."""
+    existing = wh.run(run_id, portal_id) or {}
+    if existing.get("status") in FINAL_STATUSES and existing.get("status") != "failed":
+        return  # it finished before the failure was reported (a callback after the last task): keep that
+    summary = {k: existing.get(k) for k in (*RUN_COUNTS, *RUN_LISTS, "reconciliation")}
+    finish_run(
+        wh, run_id, portal_id, {**summary, "error": str(error) if error else "unknown error"}, "failed"
     )
 
 
@@ -272,6 +315,8 @@ __all__ = [
     "QUARANTINE_STAGES",
     "upsert_document",
     "record_quarantine",
+    "resolve_quarantine",
+    "mark_run_failed",
     "log_fetch",
     "start_run",
     "finish_run",
@@ -279,10 +324,3 @@ __all__ = [
     "current_documents",
     "summary",
 ]
-
-
-def mark_run_failed(wh: Warehouse, run_id: str, portal_id: str, error: BaseException | str | None) -> None:
-    """A run that broke ends `failed` with the error (its name and one line), so no run stays running."""
-    if isinstance(error, BaseException):
-        error = f"{type(error).__name__}: {error}"
-    finish_run(wh, run_id, portal_id, {"error": error or "unknown error"}, "failed")

@@ -29,11 +29,12 @@ from minio import Minio
 from minio.error import InvalidResponseError, S3Error, ServerError
 from minio.helpers import check_bucket_name
 
+from warehouse import keys
 from warehouse.errors import S3BucketInvalid, S3CredentialsRefused, S3Unavailable
 
 log = logging.getLogger(__name__)
 
-ORIGINALS_PREFIX = "originals/sha256/"
+ORIGINALS_PREFIX = keys.ORIGINALS_PREFIX
 _STREAM_CHUNK = 1024 * 1024
 META_FIELDS = ("source-url", "fetched-at", "content-type", "portal-id", "sha256")
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
@@ -103,7 +104,7 @@ class StoreTimeouts:
 
 def original_key(sha256: str) -> str:
     _check_sha256(sha256)
-    return f"{ORIGINALS_PREFIX}{sha256[:2]}/{sha256[2:4]}/{sha256}"
+    return keys.original_key(sha256)
 
 
 def _check_sha256(sha256: str) -> None:
@@ -177,25 +178,19 @@ class ObjectStore:
         )
 
     @classmethod
-    def from_env(cls, env: dict[str, str] | None = None, **overrides: Any) -> ObjectStore:
-        """From DIRECTIVES_S3_ENDPOINT, _ACCESS_KEY, _SECRET_KEY, _BUCKET (+ optional _SECURE, _REGION).
-
-        No defaults for credentials: a missing one is an error naming the variable."""
-        env = os.environ if env is None else env
+    def from_settings(cls, s3) -> ObjectStore:
+        """The one way to build the store outside tests: from pipeline.settings.S3Settings (the environment,
+        or Airflow connections turned into the same settings). An empty setting is an error naming it."""
         names = {
             "endpoint": "DIRECTIVES_S3_ENDPOINT",
             "access_key": "DIRECTIVES_S3_ACCESS_KEY",
             "secret_key": "DIRECTIVES_S3_SECRET_KEY",
             "bucket": "DIRECTIVES_S3_BUCKET",
         }
-        values: dict[str, Any] = {arg: env.get(var) for arg, var in names.items()}
-        values.update(overrides)
-        missing = [names[arg] for arg, value in values.items() if arg in names and not value]
+        missing = [var for arg, var in names.items() if not getattr(s3, arg, None)]
         if missing:
             raise ObjectStoreError(f"object store not configured: set {', '.join(missing)}")
-        values.setdefault("secure", env.get("DIRECTIVES_S3_SECURE", "").lower() in ("1", "true", "yes", "on"))
-        values.setdefault("region", env.get("DIRECTIVES_S3_REGION") or None)
-        return cls(**values)
+        return cls(s3.endpoint, s3.access_key, s3.secret_key, s3.bucket, secure=s3.secure)
 
     # --- outages ---------------------------------------------------------------------------------------
 

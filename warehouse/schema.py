@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from parsers.fields import FIELD_COLUMN_TYPES, FIELD_DOCS, RECORD_FIELDS
+
 POSTGRES, DUCKDB = "postgres", "duckdb"
 
 TYPES = {
@@ -71,7 +73,7 @@ DOCUMENTS = Table(
         C(
             "version",
             "int",
-            "1 for the first original seen, +1 each time the original's bytes change.",
+            "1 for the first original seen, +1 each time the original's bytes or the parser version change.",
             False,
         ),
         C("is_current", "bool", "True on the latest version only (one per portal_id, doc_key).", False),
@@ -90,26 +92,7 @@ DOCUMENTS = Table(
         C("source_url", "text", "URL the original was fetched from (after redirects)."),
         C("fetched_at", "timestamptz", "When the original was first fetched (UTC)."),
         C("content_type", "text", "Content-Type the portal served the original with."),
-        C("family", "text", "party or state."),
-        C("doc_type", "text", "Official type code (NQ, QĐ, CT, KL, TB, CV...)."),
-        C("doc_type_name", "text", "The type as printed (KẾT LUẬN, THÔNG BÁO...; CÔNG VĂN for a công văn)."),
-        C("number", "text", "Canonical number-symbol, e.g. 168-TB/HU or 12/CT-UBND."),
-        C("issuer", "text", "Issuing body as printed."),
-        C("issuer_parent", "text", "The line above the issuer, if any."),
-        C("place", "text", "Place from the place-and-date line."),
-        C("issued_date", "date", "Date from the place-and-date line."),
-        C("subject", "text", "Trích yếu (for a công văn the V/v text without V/v)."),
-        C("signing_authority", "text", "T/M, K/T, T/L, Q., TM., KT., TL., TUQ. or null."),
-        C("on_behalf_of", "text", "Body signed for (BAN THƯỜNG VỤ...)."),
-        C("signer_title", "text", "Signer's title as printed."),
-        C("signer_name", "text", "Signer's name."),
-        C("recipients", "json", "JSON array of Nơi nhận / Kính gửi entries."),
-        C("body", "text", "Content between the subject and the recipients/signature blocks."),
-        C("text", "text", "Full text of the document, NFC."),
-        C("pages", "int", "Page count."),
-        C("page_sources", "json", "JSON array, per page: text, ocr or converted."),
-        C("ocr_confidence", "double", "Mean Tesseract confidence over OCRed pages, or null."),
-        C("warnings", "json", "JSON array of strings: repairs, fields taken from the portal listing..."),
+        *(C(name, FIELD_COLUMN_TYPES[name], FIELD_DOCS[name]) for name in RECORD_FIELDS),
         C("portal_metadata", "json", "JSON object: what the portal listed for the document."),
         C("record_key", "text", "Object-store key of the record JSON."),
         C("text_key", "text", "Object-store key of the plain text."),
@@ -152,10 +135,12 @@ QUARANTINE = Table(
         C("run_id", "text", "The latest run that quarantined it."),
         C("first_seen", "timestamptz", "First time it was quarantined (UTC).", False),
         C("last_seen", "timestamptz", "Latest time it was quarantined (UTC).", False),
+        C("resolved_at", "timestamptz", "When the document was loaded after all (UTC); null while open."),
+        C("resolved_by_run", "text", "The run that loaded it; null while open."),
     ),
     primary_key=(),
     unique=(("portal_id", "doc_key", "original_sha256", "stage"),),
-    indexes=(("portal_id",),),
+    indexes=(("portal_id",), ("portal_id", "resolved_at")),
 )
 
 FETCH_LOG = Table(
@@ -199,15 +184,27 @@ RUNS = Table(
         C("new", "int", "Documents loaded for the first time."),
         C("updated", "int", "Documents loaded as a new version."),
         C("unchanged", "int", "Documents whose original did not change."),
-        C("quarantined", "int", "Documents quarantined (any stage)."),
+        C("quarantined", "int", "Documents in open quarantine after the run (extract or validate)."),
         C("quarantine_reasons", "json", "JSON array: '<doc_key>: <reason>' per quarantined document."),
+        C("failed", "int", "Documents that could not be fetched, each with a reason."),
+        C("failure_reasons", "json", "JSON array: '<doc_key>: <reason>' per failed document."),
+        C("warned", "int", "Documents loaded with quality warnings."),
+        C("quality_warnings", "int", "Warning-level expectations failed, summed over the run's records."),
+        C("listing_failures", "json", "JSON array of {url, reason}: listing pages that could not be read."),
+        C(
+            "reconciliation",
+            "json",
+            "JSON object: discovered = new + updated + unchanged + quarantined + failed, and whether it "
+            "holds.",
+        ),
+        C("error", "text", "Why the run failed (status failed)."),
         C(
             "status",
             "text",
-            "running, success, degraded (a listing page could not be read) or failed.",
+            "running, success, degraded (quarantined/failed share above the portal's degraded_threshold, "
+            "or any fetch or listing failure) or failed.",
             False,
         ),
-        C("error", "text", "Why the run failed (status failed)."),
     ),
     primary_key=("run_id", "portal_id"),
     indexes=(("portal_id", "started_at"),),
@@ -257,6 +254,12 @@ def create_statements(table: Table, dialect: str) -> list[str]:
         nulls = " NULLS NOT DISTINCT" if dialect == POSTGRES else ""
         parts.append(f"UNIQUE{nulls} ({', '.join(columns)})")
     statements = [f"CREATE TABLE IF NOT EXISTS {table.name} (\n  " + ",\n  ".join(parts) + "\n)"]
+    # A warehouse made by an older release gains the columns added since (all of them nullable).
+    statements += [
+        f"ALTER TABLE {table.name} ADD COLUMN IF NOT EXISTS {c.ddl(dialect)}"
+        for c in table.columns
+        if c.nullable
+    ]
     for columns in table.indexes:
         name = f"{table.name}_{'_'.join(columns)}_idx"
         statements.append(f"CREATE INDEX IF NOT EXISTS {name} ON {table.name} ({', '.join(columns)})")
@@ -276,7 +279,10 @@ def comment_statements(table: Table) -> list[str]:
 def ddl(dialect: str) -> list[str]:
     if dialect not in (POSTGRES, DUCKDB):
         raise ValueError(f"unknown SQL dialect {dialect!r}")
-    statements: list[str] = []
+    from warehouse.search_schema import VIEW_COMMENTS  # the views, made after the tables by search_schema
+
+    # Views go first, so a table may gain columns (ALTER TABLE) whatever depends on it.
+    statements: list[str] = [f"DROP VIEW IF EXISTS {name}" for name in reversed(VIEW_COMMENTS)]
     for table in TABLES:
         statements += create_statements(table, dialect)
         statements += comment_statements(table)

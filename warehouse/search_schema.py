@@ -138,6 +138,36 @@ def _year(dialect: str, column: str) -> str:
     return f"CAST(extract(year FROM {column}) AS INTEGER)"
 
 
+# Per portal: current documents, documents in open quarantine, the latest run (any status) and the last
+# success; the last finished run's counts and quarantine share ((quarantined + failed) / discovered); the
+# statuses of the last five finished runs, oldest first, with their mean share (`directives health`).
+PORTAL_HEALTH_VIEW = (
+    "CREATE VIEW portal_health AS WITH finished AS ("
+    "SELECT runs.*, "
+    "row_number() OVER (PARTITION BY portal_id ORDER BY started_at DESC, run_id DESC) AS recency, "
+    "CASE WHEN coalesce(discovered, 0) > 0 THEN CAST(coalesce(quarantined, 0) + coalesce(failed, 0) "
+    "AS DOUBLE PRECISION) / discovered ELSE 0 END AS share FROM runs WHERE status <> 'running'), "
+    "trend AS (SELECT portal_id, string_agg(status, ' ' ORDER BY recency DESC) AS recent_statuses, "
+    "avg(share) AS recent_quarantine_share FROM finished WHERE recency <= 5 GROUP BY portal_id) "
+    "SELECT p.portal_id, "
+    "(SELECT count(*) FROM documents d WHERE d.portal_id = p.portal_id AND d.is_current) AS documents, "
+    "(SELECT count(DISTINCT q.doc_key) FROM quarantine q WHERE q.portal_id = p.portal_id "
+    "AND q.resolved_at IS NULL) AS quarantined, "
+    "(SELECT max(r.started_at) FROM runs r WHERE r.portal_id = p.portal_id) AS last_run_at, "
+    "(SELECT r.status FROM runs r WHERE r.portal_id = p.portal_id "
+    "ORDER BY r.started_at DESC, r.run_id DESC LIMIT 1) AS last_status, "
+    "(SELECT max(r.started_at) FROM runs r WHERE r.portal_id = p.portal_id AND r.status = 'success') "
+    "AS last_success_at, f.run_id AS last_finished_run_id, f.status AS last_finished_status, "
+    "f.started_at AS last_finished_at, f.discovered, f.new, f.updated, f.unchanged, "
+    "f.quarantined AS run_quarantined, f.failed, f.warned, f.share AS quarantine_share, "
+    "t.recent_statuses, t.recent_quarantine_share "
+    "FROM (SELECT portal_id FROM documents UNION SELECT portal_id FROM runs "
+    "UNION SELECT portal_id FROM quarantine) p "
+    "LEFT JOIN finished f ON f.portal_id = p.portal_id AND f.recency = 1 "
+    "LEFT JOIN trend t ON t.portal_id = p.portal_id"
+)
+
+
 def views(dialect: str) -> list[str]:
     """Views analysts query instead of re-deriving joins: one concept each."""
     year = _year(dialect, "d.issued_date")
@@ -156,15 +186,7 @@ def views(dialect: str) -> list[str]:
         "CREATE VIEW current_assignments AS SELECT a.*, d.doc_type, d.number, d.issued_date, "
         "d.issuer FROM assignments a JOIN documents d ON d.portal_id = a.portal_id "
         "AND d.doc_key = a.doc_key AND d.version = a.version WHERE d.is_current",
-        "CREATE VIEW portal_health AS SELECT p.portal_id, "
-        "(SELECT count(*) FROM documents d WHERE d.portal_id = p.portal_id AND d.is_current) AS documents, "
-        "(SELECT count(*) FROM quarantine q WHERE q.portal_id = p.portal_id) AS quarantined, "
-        "(SELECT max(r.started_at) FROM runs r WHERE r.portal_id = p.portal_id) AS last_run_at, "
-        "(SELECT r.status FROM runs r WHERE r.portal_id = p.portal_id "
-        "ORDER BY r.started_at DESC, r.run_id DESC LIMIT 1) AS last_status, "
-        "(SELECT max(r.started_at) FROM runs r WHERE r.portal_id = p.portal_id AND r.status = 'success') "
-        "AS last_success_at FROM (SELECT portal_id FROM documents UNION SELECT portal_id FROM runs "
-        "UNION SELECT portal_id FROM quarantine) p",
+        PORTAL_HEALTH_VIEW,
     ]
 
 
@@ -174,7 +196,8 @@ VIEW_COMMENTS = {
     "citation_links": "citations joined to the archived document each one cites, when one matches "
     "(number, type, year); cited_portal_id/cited_doc_key are null otherwise.",
     "current_assignments": "assignments of current documents, with the type, number, date and issuer.",
-    "portal_health": "Per portal: current documents, quarantined items, last run, its status, last success.",
+    "portal_health": "Per portal: current documents, documents in open quarantine, last run, its status, "
+    "last success; the last finished run's counts and quarantine share, and the statuses of the last five.",
 }
 
 

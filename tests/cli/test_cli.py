@@ -100,3 +100,60 @@ def test_run_then_query_the_archive(env, simulator, tmp_path):
 
     rows = duckdb.connect().execute(f"SELECT count(*) FROM '{parquet}'").fetchall()[0][0]
     assert rows == summary["new"]
+
+
+def test_a_run_that_breaks_ends_failed_and_exits_non_zero(env, tmp_path):
+    import yaml
+
+    from scrapers.registry import get_portal
+    from warehouse.services import free_port
+
+    entry = {
+        "id": "dead-portal",
+        "name": "A portal that does not answer",
+        "province": {"name": "Gia Lai", "code": "64", "merged_into": "Gia Lai"},
+        "level": "province",
+        "base_url": f"http://127.0.0.1:{free_port()}",
+        "cms": get_portal("sim-gialai-tu").cms,
+        "listing_paths": ["/T/van-ban-chi-dao"],
+        "schedule": "@daily",
+        "enabled": True,
+        "verified": False,
+    }
+    registry = tmp_path / "portals.yaml"
+    registry.write_text(yaml.safe_dump({"portals": [entry]}, allow_unicode=True), encoding="utf-8")
+    result = CliRunner().invoke(
+        cli, ["run", "dead-portal", "--registry", str(registry), "--run-id", "r-dead"]
+    )
+    assert result.exit_code != 0 and "FAILED" in result.output
+    from warehouse.db import Warehouse
+
+    with Warehouse.connect(env["DIRECTIVES_WAREHOUSE_URL"]) as wh:
+        run = wh.run("r-dead", "dead-portal")
+    assert run["status"] == "failed" and run["error"] and run["finished_at"]
+
+
+def test_degraded_is_said_plainly_and_health_and_quarantine_show_it(env, tmp_path):
+    import os
+
+    import yaml
+
+    # The test registry's portal with a strict threshold: its corrupt PDF makes the run degraded.
+    registry = yaml.safe_load(open(os.environ["DIRECTIVES_REGISTRY"], encoding="utf-8"))
+    entry = next(p for p in registry["portals"] if p["id"] == "sim-quangngai-tu")
+    entry["options"] = {**(entry.get("options") or {}), "degraded_threshold": 0.1}
+    strict = tmp_path / "strict.yaml"
+    strict.write_text(yaml.safe_dump({"portals": [entry]}, allow_unicode=True), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["run", "sim-quangngai-tu", "--registry", str(strict)])
+    assert result.exit_code == 0, result.output
+    assert "run DEGRADED" in result.stderr
+    health = invoke("health")
+    assert health.exit_code == 0 and "sim-quangngai-tu" in health.output and "degraded" in health.output
+    open_rows = invoke("quarantine", "--portal", "sim-quangngai-tu").output
+    assert "sha256: " in open_rows and "next: " in open_rows and "directives reprocess" in open_rows
+    assert "open" in open_rows
+    reprocessed = invoke("reprocess", "sim-quangngai-tu")
+    assert reprocessed.exit_code == 0, reprocessed.output
+    summary = json.loads(reprocessed.stdout.splitlines()[-1])
+    assert summary["quarantined"] == 1 and summary["unchanged"] == summary["discovered"] - 1
+    assert summary["reconciliation"]["holds"]

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
+from parsers.metadata_tables import NUMBERLESS_TYPES
 from scrapers.registry import load_registry
 
 
@@ -123,7 +124,11 @@ def test_first_run_ingests_or_quarantines_every_document(dagbag, simulator, ware
     assert loaded | quarantined == expected_documents(simulator, portal_id)
     for row in warehouse.current_documents(portal_id):
         assert row["version"] == 1 and row["is_current"]
-        assert row["number"] and row["issued_date"] and row["text"]
+        assert row["text"] and row["parser_version"] and row["field_sources"]
+        # a missing field is listed on the row, except a number for a type that has none (a constitution)
+        for field in ("number", "issued_date"):
+            exempt = field == "number" and row["doc_type"] in NUMBERLESS_TYPES
+            assert row[field] or exempt or f"{field} is missing" in row["quality_warnings"], row["doc_key"]
         assert store.get_original(row["original_sha256"])  # digest verified by the store
     archived = archived_payload_digests(store, portal_id)
     assert {row["original_sha256"] for row in warehouse.current_documents(portal_id)} <= archived

@@ -1,5 +1,5 @@
+from pipeline.merge import merge_witnesses as merge_listed
 from pipeline.primary import choose_primary
-from pipeline.records import merge_listed
 from scrapers.models import Attachment
 
 
@@ -23,10 +23,12 @@ def test_no_attachment_means_the_page_is_the_document():
 def test_listing_fills_missing_fields_and_says_so():
     merged = merge_listed({"number": None, "warnings": []}, {"number": "168-TB/HU"})
     assert merged["number"] == "168-TB/HU"
-    assert any("portal listing" in w for w in merged["warnings"])
+    assert any("taken from the portal" in w for w in merged["warnings"])
+    assert merged["field_sources"]["number"] == "portal"
 
 
 def test_document_wins_over_listing_but_disagreement_is_recorded():
     merged = merge_listed({"number": "168-TB/HU", "warnings": []}, {"number": "186-TB/HU"})
     assert merged["number"] == "168-TB/HU"
     assert any("186-TB/HU" in w for w in merged["warnings"])
+    assert merged["field_sources"]["number"] == "conflict"

@@ -30,7 +30,15 @@ def records() -> list[dict]:
     for meta in sorted(SEEDS.glob("*.meta.yaml"))[:4]:
         labels = yaml.safe_load(meta.read_text(encoding="utf-8"))
         text = meta.with_name(meta.name.replace(".meta.yaml", ".txt")).read_text(encoding="utf-8")
-        out.append(dict(labels["record"], record_id=labels["seed"], text=unicodedata.normalize("NFC", text)))
+        identity = {"portal_id": "sim-test", "doc_key": labels["seed"], "original_sha256": "0" * 64}
+        out.append(
+            dict(
+                labels["record"],
+                record_id=labels["seed"],
+                text=unicodedata.normalize("NFC", text),
+                **identity,
+            )
+        )
     out[0] = {**out[0], "number": "12/ABC x"}  # one failing record, so the page shows unexpected values
     return out
 
@@ -41,7 +49,8 @@ def site(tmp_path_factory):
     outcome = validate_records(
         records(), today=date(2026, 11, 22), checkpoint="document_records_sim-test", data_docs_dir=docs
     )
-    assert list(outcome.failed) == [records()[0]["record_id"]]
+    # a malformed number is a warning-level expectation: the record is loaded, the page shows the failure
+    assert not outcome.failed and "does not match" in outcome.warnings[records()[0]["record_id"]][0]
     return docs
 
 

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 import duckdb
 import pytest
 
-from warehouse import schema
+from warehouse import schema, search_schema
 from warehouse.db import Warehouse, WarehouseError
 from warehouse.loader import InvalidRow, Outcome, upsert_document
 
@@ -20,6 +20,8 @@ def wh(request, tmp_path):
     if request.param == "postgres":
         url = request.getfixturevalue("pg_url")
         warehouse = Warehouse.connect(url)
+        for name in reversed(search_schema.VIEW_COMMENTS):
+            warehouse.execute(f"DROP VIEW IF EXISTS {name}")
         for table in schema.TABLES:  # the database is per session; each test starts from empty tables
             warehouse.execute(f"DROP TABLE IF EXISTS {table.name} CASCADE")  # views depend on them
     else:

@@ -88,23 +88,19 @@ def test_ensure_bucket_is_idempotent(object_store):
     assert object_store.ensure_bucket() is False
 
 
-def test_from_env_names_the_missing_settings(s3_server):
+def test_the_store_is_built_from_settings_and_names_what_is_missing(s3_server):
+    from pipeline.settings import settings_from_env
+
+    env = {
+        "DIRECTIVES_S3_ENDPOINT": f"http://{s3_server.endpoint}",
+        "DIRECTIVES_S3_ACCESS_KEY": s3_server.access_key,
+        "DIRECTIVES_S3_SECRET_KEY": "",
+        "DIRECTIVES_S3_BUCKET": "b-b-b",
+    }
     with pytest.raises(ObjectStoreError, match="DIRECTIVES_S3_SECRET_KEY"):
-        ObjectStore.from_env(
-            {
-                "DIRECTIVES_S3_ENDPOINT": s3_server.endpoint,
-                "DIRECTIVES_S3_ACCESS_KEY": "a",
-                "DIRECTIVES_S3_BUCKET": "b-b-b",
-            }
-        )
-    store = ObjectStore.from_env(
-        {
-            "DIRECTIVES_S3_ENDPOINT": f"http://{s3_server.endpoint}",
-            "DIRECTIVES_S3_ACCESS_KEY": s3_server.access_key,
-            "DIRECTIVES_S3_SECRET_KEY": s3_server.secret_key,
-            "DIRECTIVES_S3_BUCKET": "from-env-bucket",
-        }
-    )
+        ObjectStore.from_settings(settings_from_env(env).s3)
+    env.update(DIRECTIVES_S3_SECRET_KEY=s3_server.secret_key, DIRECTIVES_S3_BUCKET="from-settings-bucket")
+    store = ObjectStore.from_settings(settings_from_env(env).s3)
     assert store.endpoint == s3_server.endpoint and not store.secure
     store.ensure_bucket()
     assert store.count_objects() == 0
