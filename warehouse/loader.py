@@ -266,10 +266,10 @@ def mark_run_failed(wh: Warehouse, run_id: str, portal_id: str, error: BaseExcep
     existing = wh.run(run_id, portal_id) or {}
     if existing.get("status") in FINAL_STATUSES and existing.get("status") != "failed":
         return  # it finished before the failure was reported (a callback after the last task): keep that
+    if isinstance(error, BaseException):
+        error = f"{type(error).__name__}: {error}"  # the error's name and its message
     summary = {k: existing.get(k) for k in (*RUN_COUNTS, *RUN_LISTS, "reconciliation")}
-    finish_run(
-        wh, run_id, portal_id, {**summary, "error": str(error) if error else "unknown error"}, "failed"
-    )
+    finish_run(wh, run_id, portal_id, {**summary, "error": error or "unknown error"}, "failed")
 
 
 # --- reads ----------------------------------------------------------------------------------------------
