@@ -5,7 +5,7 @@
 Each simulated portal publishes --scale documents (`directives simulate --scale`: the configured mix of kinds
 repeated, 20 listing rows a page); 3 portals x 334 ~ 1,000 documents. The same documents go once through
 `directives run` (one process per portal, one after the other) and once through Airflow: api-server,
-scheduler, dag-processor and --workers Celery workers (solo pool) on a fresh PostgreSQL metadata database
+scheduler, dag-processor and --workers Celery workers (prefork pool) on a fresh PostgreSQL metadata database
 and Redis database (tests/dags/airflow_stack.py), the portal DAGs triggered together. Then a second Airflow
 run, with nothing new on the portals, counts the requests each portal receives. Prints documents/minute,
 Airflow's overhead ratio, peak RSS per worker (the worker and its task processes) and requests per portal.
@@ -235,7 +235,7 @@ def main() -> int:
     print(f"{'path':<40} {'documents':>9} {'wall s':>8} {'docs/min':>9}")
     cli_rate = cli_docs / cli_seconds * 60
     print(f"{'directives run (sequential)':<40} {cli_docs:>9} {cli_seconds:>8.0f} {cli_rate:>9.0f}")
-    label = f"Airflow Celery, {args.workers} workers (solo)"
+    label = f"Airflow Celery, {args.workers} workers (prefork)"
     print(
         f"{label:<40} {airflow_docs:>9} {airflow_seconds:>8.0f} {airflow_docs / airflow_seconds * 60:>9.0f}"
     )

@@ -59,6 +59,13 @@ _PARTY_ISSUER_WORDS = (
 )
 
 
+def issuer_family(issuer: str | None) -> str | None:
+    """'party' when the issuer's name is a Party body (Đảng bộ, Tỉnh ủy, Ban Thường vụ...), else 'state'."""
+    if not issuer:
+        return None
+    return "party" if fold_key(issuer).startswith(_PARTY_ISSUER_WORDS) else "state"
+
+
 def document_lines(text: str) -> list[str]:
     """NFC lines without markdown markers; a Word table row '|a|b|' becomes one line per cell."""
     out: list[str] = []
@@ -207,7 +214,7 @@ def _family(
     if type_name in STATE_ONLY_TYPES:
         return "state"
     if issuer:
-        return "party" if fold_key(issuer).startswith(_PARTY_ISSUER_WORDS) else "state"
+        return issuer_family(issuer)
     warnings.append("family undetermined: no motto, number, issuer or State-only type")
     return None
 

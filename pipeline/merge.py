@@ -40,6 +40,7 @@ from parsers.doc_types import (
 )
 from parsers.fields import LABELLED_FIELDS
 from parsers.legacy import is_vietnamese_syllable
+from parsers.metadata import issuer_family
 from parsers.normalize import collapse_ws, fold_key, nfc
 from quality.codes import KNOWN_DOC_TYPES
 
@@ -57,18 +58,6 @@ PORTAL_KEYS = {
     "issuer": "issuer",
     "signer_name": "signer",
 }
-_PARTY_ISSUER_WORDS = (
-    "dang bo",
-    "tinh uy",
-    "huyen uy",
-    "thanh uy",
-    "thi uy",
-    "quan uy",
-    "dang uy",
-    "chi bo",
-    "ban thuong vu",
-    "ban chap hanh",
-)
 _VIET_MARKS = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323", "\u0302", "\u0306", "\u031b"}
 _WORD_RE = re.compile(r"[^\W\d_]+", re.UNICODE)
 
@@ -273,7 +262,7 @@ def _merge_family(m: _Merge) -> None:
     candidates = (
         ("number", number_family(record.get("number"))),
         ("doc_type", "state" if is_state_only(record.get("doc_type"), record.get("doc_type_name")) else None),
-        ("issuer", _issuer_family(record.get("issuer"))),
+        ("issuer", issuer_family(record.get("issuer"))),
     )
     for field, family in candidates:
         if family:
@@ -281,12 +270,6 @@ def _merge_family(m: _Merge) -> None:
             m.sources["family"] = m.sources.get(field, TEXT) if m.sources.get(field) != BOTH else BOTH
             m.warnings.append(f"family {family} derived from the {field} after the merge")
             return
-
-
-def _issuer_family(issuer: str | None) -> str | None:
-    if not issuer:
-        return None
-    return "party" if fold_key(issuer).startswith(_PARTY_ISSUER_WORDS) else "state"
 
 
 def _merge_type(m: _Merge, label: str | None) -> None:

@@ -293,15 +293,19 @@ class ObjectStore:
             return StoredObject(key, sha256, len(data), created=True, repaired=True)
         return StoredObject(key, sha256, len(data), created=True)
 
+    def _open(self, key: str):
+        """The object's response (the caller reads, closes and releases it); ObjectNotFound if absent."""
+        try:
+            return self.client.get_object(self.bucket, key)
+        except S3Error as exc:
+            if _is_missing(exc):
+                raise ObjectNotFound(f"no object {key!r} in bucket {self.bucket}") from exc
+            raise
+
     def stream_digest(self, key: str) -> tuple[str, int]:
         """SHA-256 and size of a stored object, read in chunks (never the whole object in memory)."""
         with self._outages():
-            try:
-                response = self.client.get_object(self.bucket, key)
-            except S3Error as exc:
-                if _is_missing(exc):
-                    raise ObjectNotFound(f"no object {key!r} in bucket {self.bucket}") from exc
-                raise
+            response = self._open(key)
             digest, size = hashlib.sha256(), 0
             try:
                 for chunk in response.stream(_STREAM_CHUNK):
@@ -388,12 +392,7 @@ class ObjectStore:
 
     def get_bytes(self, key: str) -> bytes:
         with self._outages():
-            try:
-                response = self.client.get_object(self.bucket, key)
-            except S3Error as exc:
-                if _is_missing(exc):
-                    raise ObjectNotFound(f"no object {key!r} in bucket {self.bucket}") from exc
-                raise
+            response = self._open(key)
             try:
                 return response.read()
             finally:

@@ -43,9 +43,9 @@ class AirflowStack:
             "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": sqlalchemy_url,
             "AIRFLOW__CELERY__BROKER_URL": broker_url,
             "AIRFLOW__CELERY__RESULT_BACKEND": "db+" + sqlalchemy_url,
-            # Until the parser sandbox starts its child with subprocess, a prefork worker cannot extract
-            # (daemonic processes may not have children): one task per worker process.
-            "AIRFLOW__CELERY__POOL": "solo",
+            # The prefork pool (Celery's default, what compose runs): tasks run in daemonic pool processes,
+            # which the parser sandbox serves by starting its server with subprocess.
+            "AIRFLOW__CELERY__POOL": "prefork",
             "AIRFLOW__CELERY__WORKER_CONCURRENCY": "1",
             "AIRFLOW__CORE__DAGS_FOLDER": str(ROOT / "dags"),
             "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
