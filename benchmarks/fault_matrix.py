@@ -36,10 +36,14 @@ class Scenario:
     name: str
     faults: list[Fault]
     # what the faulted run must show
-    status: str = "success"
     retried: bool = False  # a transient fault: the HTTP layer retries it
     file_lost_to_quarantine: bool = False  # the target document is quarantined instead of loaded
     listing_failure: bool = False
+
+    @property
+    def status(self) -> str:
+        """A listing page or a document that cannot be fetched makes the run degraded (pipeline/health.py)."""
+        return "degraded" if self.listing_failure or self.file_lost_to_quarantine else "success"
 
 
 def scenarios(target: str, listing_page: str) -> list[Scenario]:
@@ -77,7 +81,6 @@ def scenarios(target: str, listing_page: str) -> list[Scenario]:
         Scenario(
             "listing page 503 (always)",
             [Fault("status", match=re.escape(listing_page), times=None, status=503)],
-            status="degraded",
             listing_failure=True,
             retried=True,
         ),
