@@ -45,7 +45,7 @@ class DocumentRecord:
     issuer_parent: str | None = _f(_TEXT, "The line above the issuer, if any.", labelled=True)
     place: str | None = _f(_TEXT, "Place from the place-and-date line.", labelled=True)
     issued_date: date | None = _f(_DATE, "Date from the place-and-date line (ISO 8601).", labelled=True)
-    issued_month: str | None = _f(_TEXT, "YYYY-MM when only the month and year are known.")
+    issued_month: str | None = _f(_TEXT, "YYYY-MM when only the month and year are known.", labelled=True)
     subject: str | None = _f(_TEXT, "Trích yếu (for a công văn the V/v text without V/v).", labelled=True)
     signing_authority: str | None = _f(
         _TEXT, "T/M, K/T, T/L, Q., TM., KT., TL., TUQ. or null.", labelled=True
@@ -54,7 +54,10 @@ class DocumentRecord:
     signer_title: str | None = _f(_TEXT, "Signer's title as printed.", labelled=True)
     signer_name: str | None = _f(_TEXT, "Signer's name.", labelled=True)
     signing_chain: list[str] = _f(
-        _JSON, "JSON array: the signature block's authority lines, outermost first.", factory=list
+        _JSON,
+        "JSON array: the signature block's authority lines, outermost first.",
+        labelled=True,
+        factory=list,
     )
     recipients: list[str] = _f(
         _JSON, "JSON array of Nơi nhận / Kính gửi entries.", labelled=True, factory=list

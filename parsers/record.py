@@ -45,7 +45,11 @@ def parse_bytes(
 
     limits = limits or Limits()
     check_size(data, limits)
-    return run_limited(parse_here, data, limits, filename, content_type)
+    record = run_limited(parse_here, data, limits, filename, content_type)
+    # Stamped again in the calling process: the sandbox runs in a separate interpreter, and the version that
+    # counts for reprocessing is that of the code the pipeline runs.
+    record.parser_version = PARSER_VERSION
+    return record
 
 
 def parse_here(
