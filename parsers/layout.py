@@ -203,6 +203,7 @@ class PageText:
     open_tail: bool = False
     continuable_head: bool = False
     footnotes: list[str] = field(default_factory=list)  # page-bottom notes, 'n text' (marker first)
+    notes_height: float | None = None  # their median line height
 
 
 def remove_stamps(lines: list[Line]) -> tuple[list[Line], list[str]]:
@@ -242,16 +243,79 @@ _FOOTNOTE_MARK = re.compile(r"^(\(?\d{1,3}\)?|\*{1,3}|[¹²³⁴⁵⁶⁷⁸⁹�
 FOOTNOTE_ZONE = 0.7  # footnotes sit in the lowest 30 % of the page
 FOOTNOTE_SIZE = 0.85  # ... in a smaller type than the page's text lines
 FOOTNOTE_GAP = 2.0  # ... below a gap of this many text line heights (the rule above them)
+# A note whose marker is printed as a superscript in the text above may start anywhere below the text (a
+# long note fills most of the page) and below a smaller gap: the marker proves what the block is.
+MARKED_FOOTNOTE_GAP = 1.2
+
+# Superscript digits of a text layer (note markers, 'm²') are wrapped in these private-use characters by
+# the engine that knows the font sizes (parsers.pdf); layout_page drops a marker whose note is on the page
+# and gives every other one back as plain digits.
+SUP_OPEN, SUP_CLOSE = "\ue000", "\ue001"
+_SUP_RUN = re.compile(f"{SUP_OPEN}(\\d+){SUP_CLOSE}( (?=[.,;:!?)]))?")
 
 
-def split_footnotes(lines: list[Line], page_height: float) -> tuple[list[Line], list[str]]:
-    """(lines without the page's footnotes, the footnotes as 'marker text' strings).
+def superscript_numbers(lines: list[Line]) -> set[str]:
+    """The superscript marker numbers printed in the lines ('tỉnh²' -> {'2'})."""
+    return {m.group(1) for line in lines for m in _SUP_RUN.finditer(_joined_sup(line.text))}
+
+
+def _joined_sup(text: str) -> str:
+    """One SUP_OPEN…SUP_CLOSE pair per marker: the engines wrap each digit."""
+    return text.replace(SUP_CLOSE + SUP_OPEN, "")
+
+
+def resolve_superscripts(text: str, notes: set[str]) -> str:
+    """Drop the markers of the page's notes (and the space a text layer leaves before the punctuation
+    after one: 'tỉnh² .' -> 'tỉnh.'); any other superscript number becomes plain digits again."""
+    return _SUP_RUN.sub(
+        lambda m: "" if m.group(1) in notes else m.group(1) + (m.group(2) or ""), _joined_sup(text)
+    )
+
+
+def split_footnotes(
+    lines: list[Line], page_height: float, notes_height: float | None = None
+) -> tuple[list[Line], list[str], float | None]:
+    """(lines without the page's footnotes, the footnotes as 'marker text' strings, their line height).
 
     A Word footnote ('1 Gồm: Sở Khoa học…' under a short rule) is in a smaller type at the page bottom,
     below a clear gap; left in place it runs on from the last recipient or the signer name.  The group is
-    the page's last lines, all smaller than the text, whose first line starts with a note marker."""
+    the page's last lines, smaller than the text, whose first line starts with a note marker: within the
+    lowest part of the page, or anywhere if the text above prints that marker as a superscript.  A note cut
+    by the page break goes on, with no marker, at the next page's bottom: a block there in the type of the
+    previous page's notes (`notes_height`) is its rest."""
     if len(lines) < 3:
-        return lines, []
+        return lines, [], None
+    start = _marked_notes_start(lines, superscript_numbers(lines), notes_height)
+    if start is None:
+        start = _notes_start(lines, page_height)
+    if start is None:
+        return lines, [], None
+    notes = _group_notes([resolve_superscripts(line.text, set()) for line in lines[start:]])
+    return lines[:start], notes, statistics.median(ln.height for ln in lines[start:])
+
+
+def _group_notes(texts: list[str]) -> list[str]:
+    """One string per note: a line opens a new note when it starts with the next marker number (a wrapped
+    line may start with any number: '2025; Kế hoạch…', '10/4/2025 về…', '35 văn bản…')."""
+    notes: list[str] = []
+    last: int | None = None
+    for text in texts:
+        m = _FOOTNOTE_MARK.match(text)
+        number = m.group(1).strip("()") if m else None
+        opens = m is not None and (
+            not notes or not number.isdigit() or last is None or int(number) == last + 1
+        )
+        if opens and number.isdigit() and not text[len(m.group(1)) :][:1].isspace() and notes:
+            opens = False  # '2025;' is a number, not marker 202 before '5;'
+        if opens or not notes:
+            notes.append(text)
+            last = int(number) if opens and number.isdigit() else last
+        else:
+            notes[-1] += " " + text
+    return notes
+
+
+def _notes_start(lines: list[Line], page_height: float) -> int | None:
     typical = statistics.median(ln.height for ln in lines)
     k = len(lines)
     while (
@@ -260,17 +324,36 @@ def split_footnotes(lines: list[Line], page_height: float) -> tuple[list[Line], 
         and lines[k - 1].top > FOOTNOTE_ZONE * page_height
     ):
         k -= 1
-    for start in range(k, len(lines)):
-        gap = lines[start].top - lines[start - 1].bottom if start else 0.0
+    for start in range(max(k, 1), len(lines)):
+        gap = lines[start].top - lines[start - 1].bottom
         if _FOOTNOTE_MARK.match(lines[start].text) and gap > FOOTNOTE_GAP * typical:
-            notes: list[str] = []
-            for line in lines[start:]:
-                if _FOOTNOTE_MARK.match(line.text) or not notes:
-                    notes.append(line.text)
-                else:
-                    notes[-1] += " " + line.text
-            return lines[:start], notes
-    return lines, []
+            return start
+    return None
+
+
+NOTES_SAME_TYPE = 0.1  # a note's rest on the next page is within 10 % of the notes' line height
+
+
+def _marked_notes_start(lines: list[Line], marked: set[str], notes_height: float | None) -> int | None:
+    """The first line that opens a note whose marker is printed above it (or the rest of the previous
+    page's last note), where the lines from there down are, by the median, in a
+    smaller type than the lines above and below a gap."""
+    if not marked and notes_height is None:
+        return None
+    for start in range(2, len(lines)):
+        m = _FOOTNOTE_MARK.match(lines[start].text)
+        above = statistics.median(ln.height for ln in lines[:start])
+        gap = lines[start].top - lines[start - 1].bottom
+        if gap <= MARKED_FOOTNOTE_GAP * above:
+            continue
+        below = statistics.median(ln.height for ln in lines[start:])
+        if below >= FOOTNOTE_SIZE * above:
+            continue
+        if m and m.group(1).strip("()") in (marked & superscript_numbers(lines[:start])):
+            return start
+        if notes_height is not None and abs(below - notes_height) <= NOTES_SAME_TYPE * notes_height:
+            return start
+    return None
 
 
 def _column_split(lines: list[Line], width: float, closing: bool = False) -> float | None:
@@ -469,16 +552,37 @@ def _paragraphs(lines: list[Line], left: float, right: float) -> tuple[list[str]
 
 
 def layout_page(
-    lines: list[Line], width: float, height: float, *, first: bool, last: bool, page_index: int
+    lines: list[Line],
+    width: float,
+    height: float,
+    *,
+    first: bool,
+    last: bool,
+    page_index: int,
+    notes_height: float | None = None,
 ) -> PageText:
-    """Blocks of one page in reading order (header columns, body paragraphs, closing columns)."""
+    """Blocks of one page in reading order (header columns, body paragraphs, closing columns).
+
+    `notes_height`: the line height of the previous page's footnotes, if it had any (the last one may run
+    on at this page's bottom)."""
     lines, removed = remove_stamps(lines)
     if page_index > 0:
         lines = _drop_lone_page_number(lines, height)
-    lines, footnotes = split_footnotes(lines, height)
+    lines, footnotes, page_notes_height = split_footnotes(lines, height, notes_height)
+    page = _layout_blocks(lines, width, height, first=first, last=last, removed=removed)
+    notes = {m.group(1) for m in (_NOTE_MARK.match(n) for n in footnotes) if m}
+    page.blocks = [resolve_superscripts(b, notes) for b in page.blocks]
+    page.footnotes = footnotes
+    page.notes_height = page_notes_height
+    return page
+
+
+def _layout_blocks(
+    lines: list[Line], width: float, height: float, *, first: bool, last: bool, removed: list[str]
+) -> PageText:
     blocks: list[str] = []
     if not lines:
-        return PageText(blocks, removed, footnotes=footnotes)
+        return PageText(blocks, removed)
     body_start, body_end = 0, len(lines)
     if first:
         lead = 0
@@ -533,7 +637,7 @@ def layout_page(
     if closing:
         blocks.extend(closing)
         open_tail = False
-    return PageText(blocks, removed, open_tail=open_tail, continuable_head=head_ok, footnotes=footnotes)
+    return PageText(blocks, removed, open_tail=open_tail, continuable_head=head_ok)
 
 
 def _join_list_lines(lines: list[str]) -> list[str]:
@@ -570,7 +674,11 @@ def join_pages(pages: list[PageText]) -> str:
         blocks.extend(page_blocks)
         if page.blocks:
             prev_open = page.open_tail
-        notes.extend(page.footnotes)
+        for note in page.footnotes:
+            if notes and not _NOTE_MARK.match(note):  # the rest of the previous page's last note
+                notes[-1] += " " + note
+            else:
+                notes.append(note)
     if notes:
         blocks.append("\n".join(_footnote_line(note) for note in notes))
     return normalize_text("\n\n".join(blocks))

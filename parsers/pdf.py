@@ -11,6 +11,7 @@ This module runs inside the sandbox child (parsers.sandbox); it raises parsers.e
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from parsers.errors import (
@@ -22,6 +23,8 @@ from parsers.errors import (
     TruncatedFile,
 )
 from parsers.layout import (  # noqa: F401 - re-exported: callers and tests import the layout API from here
+    SUP_CLOSE,
+    SUP_OPEN,
     Line,
     PageText,
     Word,
@@ -65,6 +68,7 @@ def _convert_word(chars: list[dict], page_encoding: str | None) -> tuple[str, bo
         out.append(s)
         run.clear()
 
+    prev: dict | None = None
     for c in chars:
         font = c.get("fontname", "")
         enc = legacy_encoding_for_font(font) or page_encoding
@@ -72,9 +76,64 @@ def _convert_word(chars: list[dict], page_encoding: str | None) -> tuple[str, bo
         if key != run_enc:
             flush()
             run_enc = key
-        run.append(c["text"])
+        sup = prev is not None and c["text"].isdigit() and _plumber_superscript(c, prev)
+        run.append(SUP_OPEN + c["text"] + SUP_CLOSE if sup else c["text"])
+        if not sup:
+            prev = c
     flush()
     return "".join(out), converted
+
+
+def _plumber_superscript(char: dict, before: dict) -> bool:
+    """A digit set smaller and raised after a letter or closing punctuation: a note marker ('tỉnh²')."""
+    if not _MARKER_AFTER.match(before["text"]):
+        return False
+    size, prev_size = char.get("size") or 0.0, before.get("size") or 0.0
+    return _is_superscript(size, prev_size, before["bottom"] - char["bottom"])
+
+
+# a note marker follows a letter or closing punctuation ('tỉnh²', 'QPPL⁵', '…”³'), never a space or digit
+_MARKER_AFTER = re.compile(r"[^\W\d_]|[).,;:”\"'’]")
+# pdfium may put a space or a line break between the text and a raised marker ('cục\r\n13')
+_MARKER_CANDIDATE = re.compile(r"([^\W\d_]|[).,;:”\"'’])\s{0,2}(\d{1,3})(?!\d)")
+SUPERSCRIPT_SIZE = 0.8  # a marker's type is at most this share of the text before it
+SUPERSCRIPT_RAISE = 0.15  # ... and its baseline at least this share of that type above the text's
+
+
+def _is_superscript(size: float, prev_size: float, raised: float) -> bool:
+    smaller = 0 < size <= SUPERSCRIPT_SIZE * prev_size
+    return prev_size > 0 and smaller and raised >= SUPERSCRIPT_RAISE * prev_size
+
+
+def pdfium_superscripts(textpage, raw: str) -> set[int]:
+    """Indexes of `raw` (pdfium's page text) that are superscript note-marker digits.
+
+    Only digit runs right after a letter or closing punctuation are looked at (font size and baseline of
+    each digit against the character before the run), so a page costs a few calls per candidate."""
+    import ctypes
+
+    import pypdfium2.raw as pdfium_c
+
+    out: set[int] = set()
+    x, y = ctypes.c_double(), ctypes.c_double()
+
+    def size_and_baseline(index: int) -> tuple[float, float]:
+        pdfium_c.FPDFText_GetCharOrigin(textpage.raw, index, ctypes.byref(x), ctypes.byref(y))
+        return pdfium_c.FPDFText_GetFontSize(textpage.raw, index), y.value
+
+    for m in _MARKER_CANDIDATE.finditer(raw):
+        prev_size, prev_y = size_and_baseline(m.start(1))
+        digits = [size_and_baseline(i) for i in range(m.start(2), m.end(2))]
+        if all(_is_superscript(size, prev_size, yy - prev_y) for size, yy in digits):
+            out.update(range(m.start(2), m.end(2)))
+    return out
+
+
+def _marked(text: str, start: int, sup: set[int]) -> str:
+    """`text` (raw[start:…]) with its superscript digits wrapped in SUP_OPEN/SUP_CLOSE."""
+    if not sup:
+        return text
+    return "".join(SUP_OPEN + ch + SUP_CLOSE if start + k in sup else ch for k, ch in enumerate(text))
 
 
 def plumber_page_lines(page, page_encoding: str | None = None) -> tuple[list[Line], bool]:
@@ -111,6 +170,7 @@ def pdfium_page_lines(page) -> tuple[list[Line], str]:
     try:
         height = page.get_height()
         raw = textpage.get_text_range()  # offsets below index pdfium chars: NFC only per line
+        sup = pdfium_superscripts(textpage, raw) if len(raw) == textpage.count_chars() else set()
         lines: list[Line] = []
         pos = 0
         for chunk in raw.split("\r\n"):
@@ -129,7 +189,8 @@ def pdfium_page_lines(page) -> tuple[list[Line], str]:
             x0, x1 = min(l0, l1), max(r0, r1)
             if bottom <= top:
                 bottom = top + 1
-            word = Word(x0, x1, top, bottom, unicodedata.normalize("NFC", stripped))
+            text = _marked(stripped, first, sup)
+            word = Word(x0, x1, top, bottom, unicodedata.normalize("NFC", text))
             lines.append(Line([word], [[word]]))
         return _merge_same_baseline(lines), unicodedata.normalize("NFC", raw)
     finally:
@@ -148,6 +209,7 @@ def pdfium_page_words(page, textpage=None) -> list[Word] | None:
         raw = textpage.get_text_range()
         if len(raw) != textpage.count_chars():
             return None
+        sup = pdfium_superscripts(textpage, raw)
         words: list[Word] = []
         chars: list[str] = []
         x0 = x1 = top = bottom = 0.0
@@ -169,7 +231,7 @@ def pdfium_page_words(page, textpage=None) -> list[Word] | None:
                 x0, x1, top, bottom = left, right, ctop, cbottom
             else:
                 x1, top, bottom = max(x1, right), min(top, ctop), max(bottom, cbottom)
-            chars.append(ch)
+            chars.append(SUP_OPEN + ch + SUP_CLOSE if i in sup else ch)
         flush()
         return words
     finally:
@@ -288,7 +350,10 @@ def extract_pdf(data: bytes, limits: Limits | None = None) -> Extraction:
                 else:
                     plumber_lines, converted = plumber.page_lines(i, None)
                     lines = plumber_lines if plumber_lines is not None else lines
-            page_text = layout_page(lines, width, height, first=first, last=last, page_index=i)
+            notes_height = pages[-1].notes_height if pages else None
+            page_text = layout_page(
+                lines, width, height, first=first, last=last, page_index=i, notes_height=notes_height
+            )
             pages.append(page_text)
             removed.extend(page_text.removed)
             sources.append("converted" if converted else "text")
