@@ -32,6 +32,7 @@ from parsers.legacy import (
     legacy_encoding_for_font,
 )
 from parsers.limits import Extraction, Limits, single_page
+from parsers.office_numbering import Numbering
 from parsers.pdf import normalize_text
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -49,27 +50,27 @@ def extract_docx(data: bytes, limits: Limits | None = None) -> Extraction:
     except (PackageNotFoundError, KeyError, ValueError) as exc:
         raise CorruptFile(f"not a readable .docx: {exc}") from exc
     blocks: list[str] = []
-    converted = _body_blocks(document.element.body, blocks)
+    converted = _body_blocks(document.element.body, blocks, Numbering.of(document))
     return _finish("\n\n".join(blocks), "docx", converted)
 
 
-def _body_blocks(container, blocks: list[str]) -> bool:
+def _body_blocks(container, blocks: list[str], numbering: Numbering | None = None) -> bool:
     """Paragraphs and tables of the body in order; content controls (w:sdt) are opened, not skipped."""
     converted = False
     for child in container.iterchildren():
         if child.tag == _W + "p":
-            text, conv = _paragraph_text(child)
+            text, conv = _paragraph_text(child, numbering)
             converted |= conv
             if text.strip():
                 blocks.append(text)
         elif child.tag == _W + "tbl":
-            table_blocks, conv = _table_blocks(child)
+            table_blocks, conv = _table_blocks(child, numbering)
             converted |= conv
             blocks.extend(table_blocks)
         elif child.tag == _W + "sdt":
             content = child.find(_W + "sdtContent")
             if content is not None:
-                converted |= _body_blocks(content, blocks)
+                converted |= _body_blocks(content, blocks, numbering)
     return converted
 
 
@@ -87,8 +88,8 @@ _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 _TEXTBOX = _W + "txbxContent"
 
 
-def _paragraph_text(p) -> tuple[str, bool]:
-    """Text of a w:p with legacy-font runs decoded; (text, converted?).
+def _paragraph_text(p, numbering: Numbering | None = None) -> tuple[str, bool]:
+    """Text of a w:p with legacy-font runs decoded, after its automatic list label; (text, converted?).
 
     Run children are read in order (a `<w:br/>` between two `<w:t>` of one run is a line break there, as
     LibreOffice writes 'LUẬT<br/>Xử lý vi phạm hành chính').  Text boxes anchored in the paragraph (a
@@ -105,11 +106,14 @@ def _paragraph_text(p) -> tuple[str, bool]:
             for bp in box.iter(_W + "p"):
                 if _inside(bp, _TEXTBOX) is not box:
                     continue  # a paragraph of a text box nested in this one is read with that box
-                text, conv = _paragraph_text(bp)
+                text, conv = _paragraph_text(bp, numbering)
                 converted |= conv
                 if text.strip():
                     boxes.append(text.strip())
+    label = numbering.label(p) if numbering is not None else ""
     text = "".join(parts)
+    if label and text.strip():
+        text = label + text.lstrip()
     if boxes:
         text = "\n".join([text, *boxes]) if text.strip() else "\n".join(boxes)
     return text, converted
@@ -162,14 +166,16 @@ def _own(root, tag: str, into_boxes: bool = False):
 LAYOUT_TABLE_COLUMNS = 2  # header and signature tables have two columns; wider tables hold data
 
 
-def _table_blocks(tbl) -> tuple[list[str], bool]:
+def _table_blocks(tbl, numbering: Numbering | None = None) -> tuple[list[str], bool]:
     """A layout table (two columns: the header, the Nơi nhận / signature area): one block per column, left
     to right, read like the PDF layout.  A data table (three columns or more: statistics, task lists): one
-    block, row by row, a cell a line, as a person reads it.  Merged cells once; nested tables flattened."""
-    columns: dict[int, list[str]] = {}
+    block, row by row, a cell a line, as a person reads it.  Merged cells once.  A table nested in a cell
+    (a closing table put in one cell of a page-wide frame table) is read in its place, once, with its own
+    blocks: its rows are not the outer table's rows."""
+    columns: dict[int, list[list[str]]] = {}
     rows: list[str] = []
     converted = False
-    for tr in tbl.iter(_W + "tr"):
+    for tr in tbl.findall(_W + "tr"):
         col = 0
         for tc in tr.findall(_W + "tc"):
             span = 1
@@ -182,20 +188,39 @@ def _table_blocks(tbl) -> tuple[list[str], bool]:
                 if vmerge is not None and vmerge.get(_W + "val") != "restart":
                     col += span
                     continue
-            cell: list[str] = []
-            for p in _own(tc, _W + "p"):
-                text, conv = _paragraph_text(p)
-                converted |= conv
-                if text.strip():
-                    columns.setdefault(col, []).append(text.strip())
-                    cell.append(text.strip())
-            rows.extend(cell)
+            column = columns.setdefault(col, [[]])
+            for kind, content in _cell_content(tc, numbering):
+                converted |= content[1]
+                if kind == "p":
+                    column[-1].append(content[0])
+                    rows.append(content[0])
+                else:  # a nested table's blocks stay blocks of their own
+                    column.extend([block] for block in content[0])
+                    column.append([])
+                    rows.extend(content[0])
             col += span
     grid = tbl.find(_W + "tblGrid")
     width = len(grid.findall(_W + "gridCol")) if grid is not None else len(columns)
     if width > LAYOUT_TABLE_COLUMNS:
         return (["\n".join(rows)] if rows else []), converted
-    return ["\n".join(lines) for _, lines in sorted(columns.items()) if lines], converted
+    blocks = ["\n".join(lines) for _, col_blocks in sorted(columns.items()) for lines in col_blocks if lines]
+    return blocks, converted
+
+
+def _cell_content(tc, numbering: Numbering | None):
+    """('p', (text, converted)) per non-empty paragraph and ('tbl', (blocks, converted)) per nested table of
+    a table cell, in order (content controls opened)."""
+    for child in tc.iterchildren():
+        if child.tag == _W + "p":
+            text, conv = _paragraph_text(child, numbering)
+            if text.strip():
+                yield "p", (text.strip(), conv)
+        elif child.tag == _W + "tbl":
+            yield "tbl", _table_blocks(child, numbering)
+        elif child.tag == _W + "sdt":
+            content = child.find(_W + "sdtContent")
+            if content is not None:
+                yield from _cell_content(content, numbering)
 
 
 # --- .doc -------------------------------------------------------------------------------------------------
