@@ -26,6 +26,7 @@ import unicodedata
 from functools import lru_cache
 
 __all__ = [
+    "UNICODE_VIETNAMESE",
     "VIETNAMESE_LETTERS",
     "decode_tcvn3",
     "decode_vni",
@@ -390,6 +391,7 @@ _TOKEN_RE = re.compile(r"[^\s\d.,;:!?()\[\]\"'“”/\\\-–—*+=<>%&@#|_]+")
 _UNICODE_VIET_RE = re.compile(
     "[\u0102\u0103\u0110\u0111\u0128\u0129\u0168\u0169\u01a0\u01a1\u01af\u01b0\u1ea0-\u1ef9]"
 )
+UNICODE_VIETNAMESE = _UNICODE_VIET_RE
 
 
 _HIGH_LATIN_RE = re.compile("[\u0080-\u00ff]")

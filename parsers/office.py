@@ -21,10 +21,12 @@ import shutil
 import signal
 import subprocess
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from parsers.errors import CorruptFile, EncryptedFile, ExtractionError, UnsupportedFormat
 from parsers.legacy import (
+    UNICODE_VIETNAMESE,
     decode_tcvn3,
     decode_vni,
     detect_legacy_encoding,
@@ -41,6 +43,75 @@ _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 # --- .docx ------------------------------------------------------------------------------------------------
 
 
+class StyleFonts:
+    """The font a run gets from the styles when it names none itself: its character style, its paragraph's
+    style (or the default paragraph style), through the basedOn chains, then the document defaults."""
+
+    def __init__(self, styles_xml) -> None:
+        self._styles: dict[str, object] = {}
+        self._default_para: str | None = None
+        self._defaults: str | None = None
+        if styles_xml is None:
+            return
+        for style in styles_xml.iter(_W + "style"):
+            sid = style.get(_W + "styleId")
+            self._styles[sid] = style
+            if style.get(_W + "type") == "paragraph" and style.get(_W + "default") in ("1", "true"):
+                self._default_para = sid
+        defaults = styles_xml.find(f"{_W}docDefaults/{_W}rPrDefault/{_W}rPr")
+        self._defaults = _fonts_of(defaults)
+        self.has_legacy = any(
+            legacy_encoding_for_font(_fonts_of(s.find(_W + "rPr"))) for s in self._styles.values()
+        ) or bool(legacy_encoding_for_font(self._defaults))
+
+    has_legacy = False
+
+    def inherited_font(self, run, p) -> str | None:
+        rpr = run.find(_W + "rPr")
+        rstyle = rpr.find(_W + "rStyle") if rpr is not None else None
+        if rstyle is not None:
+            font = self._style_font(rstyle.get(_W + "val"))
+            if font:
+                return font
+        ppr = p.find(_W + "pPr") if p is not None else None
+        pstyle = ppr.find(_W + "pStyle") if ppr is not None else None
+        font = self._style_font(pstyle.get(_W + "val") if pstyle is not None else self._default_para)
+        return font or self._defaults
+
+    def _style_font(self, style_id: str | None) -> str | None:
+        seen: set[str] = set()
+        while style_id and style_id not in seen:
+            seen.add(style_id)
+            style = self._styles.get(style_id)
+            if style is None:
+                return None
+            font = _fonts_of(style.find(_W + "rPr"))
+            if font:
+                return font
+            based = style.find(_W + "basedOn")
+            style_id = based.get(_W + "val") if based is not None else None
+        return None
+
+
+def _fonts_of(rpr) -> str | None:
+    fonts = rpr.find(_W + "rFonts") if rpr is not None else None
+    if fonts is None:
+        return None
+    return fonts.get(_W + "ascii") or fonts.get(_W + "hAnsi")
+
+
+@dataclass
+class DocContext:
+    """What a paragraph's text depends on beyond its own XML: list numbering and the styles' fonts."""
+
+    numbering: Numbering | None
+    fonts: StyleFonts
+
+    @classmethod
+    def of(cls, document) -> DocContext:
+        return cls(Numbering.of(document), StyleFonts(document.styles.element))
+
+
 def extract_docx(data: bytes, limits: Limits | None = None) -> Extraction:
     import docx
     from docx.opc.exceptions import PackageNotFoundError
@@ -50,27 +121,27 @@ def extract_docx(data: bytes, limits: Limits | None = None) -> Extraction:
     except (PackageNotFoundError, KeyError, ValueError) as exc:
         raise CorruptFile(f"not a readable .docx: {exc}") from exc
     blocks: list[str] = []
-    converted = _body_blocks(document.element.body, blocks, Numbering.of(document))
+    converted = _body_blocks(document.element.body, blocks, DocContext.of(document))
     return _finish("\n\n".join(blocks), "docx", converted)
 
 
-def _body_blocks(container, blocks: list[str], numbering: Numbering | None = None) -> bool:
+def _body_blocks(container, blocks: list[str], ctx: DocContext | None = None) -> bool:
     """Paragraphs and tables of the body in order; content controls (w:sdt) are opened, not skipped."""
     converted = False
     for child in container.iterchildren():
         if child.tag == _W + "p":
-            text, conv = _paragraph_text(child, numbering)
+            text, conv = _paragraph_text(child, ctx)
             converted |= conv
             if text.strip():
                 blocks.append(text)
         elif child.tag == _W + "tbl":
-            table_blocks, conv = _table_blocks(child, numbering)
+            table_blocks, conv = _table_blocks(child, ctx)
             converted |= conv
             blocks.extend(table_blocks)
         elif child.tag == _W + "sdt":
             content = child.find(_W + "sdtContent")
             if content is not None:
-                converted |= _body_blocks(content, blocks, numbering)
+                converted |= _body_blocks(content, blocks, ctx)
     return converted
 
 
@@ -88,7 +159,7 @@ _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 _TEXTBOX = _W + "txbxContent"
 
 
-def _paragraph_text(p, numbering: Numbering | None = None) -> tuple[str, bool]:
+def _paragraph_text(p, ctx: DocContext | None = None) -> tuple[str, bool]:
     """Text of a w:p with legacy-font runs decoded, after its automatic list label; (text, converted?).
 
     Run children are read in order (a `<w:br/>` between two `<w:t>` of one run is a line break there, as
@@ -98,19 +169,21 @@ def _paragraph_text(p, numbering: Numbering | None = None) -> tuple[str, bool]:
     parts: list[str] = []
     boxes: list[str] = []
     converted = False
-    for run in _own(p, _W + "r"):
-        text, conv = _run_text(run)
+    runs = list(_own(p, _W + "r"))
+    inherited = _inherited_legacy_encoding(p, runs, ctx)
+    for run in runs:
+        text, conv = _run_text(run, p, ctx, inherited)
         converted |= conv
         parts.append(text)
         for box in _own(run, _TEXTBOX, into_boxes=True):
             for bp in box.iter(_W + "p"):
                 if _inside(bp, _TEXTBOX) is not box:
                     continue  # a paragraph of a text box nested in this one is read with that box
-                text, conv = _paragraph_text(bp, numbering)
+                text, conv = _paragraph_text(bp, ctx)
                 converted |= conv
                 if text.strip():
                     boxes.append(text.strip())
-    label = numbering.label(p) if numbering is not None else ""
+    label = ctx.numbering.label(p) if ctx is not None and ctx.numbering is not None else ""
     text = "".join(parts)
     if label and text.strip():
         text = label + text.lstrip()
@@ -119,8 +192,26 @@ def _paragraph_text(p, numbering: Numbering | None = None) -> tuple[str, bool]:
     return text, converted
 
 
-def _run_text(run) -> tuple[str, bool]:
+def _run_text(run, p=None, ctx: DocContext | None = None, inherited: str | None = None) -> tuple[str, bool]:
+    """The run's text, decoded when it is in a legacy font: its own font (w:rFonts), or one it inherits
+    from its character or paragraph style when the paragraph's inheriting runs read as that encoding
+    (`inherited`, from _inherited_legacy_encoding).  A run holding Unicode-only Vietnamese letters is
+    Unicode whatever its font says (a Unicode text typed with .VnTime selected)."""
     font = _run_font(run)
+    text = _raw_run_text(run)
+    if font is None and ctx is not None and inherited is not None:
+        font = ctx.fonts.inherited_font(run, p)
+        if legacy_encoding_for_font(font) != inherited:
+            return text, False
+    enc = legacy_encoding_for_font(font)
+    if enc is None or UNICODE_VIETNAMESE.search(text):
+        return text, False
+    if enc == "tcvn3":
+        return decode_tcvn3(text, capitals=is_h_font(font)), True
+    return decode_vni(text), True
+
+
+def _raw_run_text(run) -> str:
     out: list[str] = []
     for child in run:
         if child.tag == _W + "t":
@@ -129,13 +220,26 @@ def _run_text(run) -> tuple[str, bool]:
             out.append("\n")
         elif child.tag == _W + "tab":
             out.append(" ")
-    text = "".join(out)
-    enc = legacy_encoding_for_font(font)
-    if enc == "tcvn3":
-        return decode_tcvn3(text, capitals=is_h_font(font)), True
-    if enc == "vni":
-        return decode_vni(text), True
-    return text, False
+    return "".join(out)
+
+
+def _inherited_legacy_encoding(p, runs: list, ctx: DocContext | None) -> str | None:
+    """The legacy encoding of the paragraph's runs that have no font of their own but inherit a legacy one
+    from a style, if their text reads as that encoding; else None.  Styles name .VnTime for Unicode text
+    too (a template kept from the 1990s), so the style alone never decides."""
+    if ctx is None or not ctx.fonts.has_legacy:
+        return None
+    texts: dict[str, list[str]] = {}
+    for run in runs:
+        if _run_font(run) is not None:
+            continue
+        enc = legacy_encoding_for_font(ctx.fonts.inherited_font(run, p))
+        if enc is not None:
+            texts.setdefault(enc, []).append(_raw_run_text(run))
+    for enc, parts in texts.items():
+        if detect_legacy_encoding(" ".join(parts), min_words=1) == enc:
+            return enc
+    return None
 
 
 def _inside(node, tag: str):
@@ -166,7 +270,7 @@ def _own(root, tag: str, into_boxes: bool = False):
 LAYOUT_TABLE_COLUMNS = 2  # header and signature tables have two columns; wider tables hold data
 
 
-def _table_blocks(tbl, numbering: Numbering | None = None) -> tuple[list[str], bool]:
+def _table_blocks(tbl, ctx: DocContext | None = None) -> tuple[list[str], bool]:
     """A layout table (two columns: the header, the Nơi nhận / signature area): one block per column, left
     to right, read like the PDF layout.  A data table (three columns or more: statistics, task lists): one
     block, row by row, a cell a line, as a person reads it.  Merged cells once.  A table nested in a cell
@@ -189,7 +293,7 @@ def _table_blocks(tbl, numbering: Numbering | None = None) -> tuple[list[str], b
                     col += span
                     continue
             column = columns.setdefault(col, [[]])
-            for kind, content in _cell_content(tc, numbering):
+            for kind, content in _cell_content(tc, ctx):
                 converted |= content[1]
                 if kind == "p":
                     column[-1].append(content[0])
@@ -207,20 +311,20 @@ def _table_blocks(tbl, numbering: Numbering | None = None) -> tuple[list[str], b
     return blocks, converted
 
 
-def _cell_content(tc, numbering: Numbering | None):
+def _cell_content(tc, ctx: DocContext | None):
     """('p', (text, converted)) per non-empty paragraph and ('tbl', (blocks, converted)) per nested table of
     a table cell, in order (content controls opened)."""
     for child in tc.iterchildren():
         if child.tag == _W + "p":
-            text, conv = _paragraph_text(child, numbering)
+            text, conv = _paragraph_text(child, ctx)
             if text.strip():
                 yield "p", (text.strip(), conv)
         elif child.tag == _W + "tbl":
-            yield "tbl", _table_blocks(child, numbering)
+            yield "tbl", _table_blocks(child, ctx)
         elif child.tag == _W + "sdt":
             content = child.find(_W + "sdtContent")
             if content is not None:
-                yield from _cell_content(content, numbering)
+                yield from _cell_content(content, ctx)
 
 
 # --- .doc -------------------------------------------------------------------------------------------------

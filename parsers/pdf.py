@@ -35,6 +35,7 @@ from parsers.layout import (  # noqa: F401 - re-exported: callers and tests impo
     remove_stamps,
 )
 from parsers.legacy import (
+    UNICODE_VIETNAMESE,
     decode_tcvn3,
     decode_vni,
     detect_legacy_encoding,
@@ -59,6 +60,8 @@ def _convert_word(chars: list[dict], page_encoding: str | None) -> tuple[str, bo
             return
         s = "".join(run)
         enc, capitals = run_enc
+        if UNICODE_VIETNAMESE.search(s):
+            enc = None  # Unicode text in a font named like a legacy one: nothing to decode
         if enc == "tcvn3":
             s = decode_tcvn3(s, capitals=capitals)
             converted = True
