@@ -220,6 +220,12 @@ def _raw_run_text(run) -> str:
             out.append("\n")
         elif child.tag == _W + "tab":
             out.append(" ")
+        elif child.tag == _W + "softHyphen":
+            # TCVN3 'ư' is byte 0xAD: a Word 97 file keeps it as a soft hyphen and LibreOffice writes that as
+            # <w:softHyphen/>; the decoder needs it back (normalize_text drops a real soft hyphen later)
+            out.append("\u00ad")
+        elif child.tag == _W + "noBreakHyphen":
+            out.append("-")
     return "".join(out)
 
 
