@@ -12,6 +12,8 @@ import statistics
 import unicodedata
 from dataclasses import dataclass, field
 
+from parsers.normalize import is_caps
+
 # --- line model -------------------------------------------------------------------------------------------
 
 
@@ -495,6 +497,19 @@ def _closing_start(lines: list[Line], width: float) -> int | None:
     return found
 
 
+def _with_title_above(lines: list[Line], start: int, lowest: int, width: float) -> int:
+    """The closing area's first line, moved up over a signer's title set a little higher than the 'Nơi
+    nhận:' line ('GIÁM ĐỐC' right above it, in the right column alone): left in the body it is lost to the
+    signature block."""
+    while start > lowest:
+        above, line = lines[start - 1], lines[start]
+        near = line.top - above.bottom < 1.5 * max(above.height, 1.0)
+        if not (near and above.x0 > 0.45 * width and is_caps(above.text)):
+            break
+        start -= 1
+    return start
+
+
 def _is_centered(line: Line, left: float, right: float) -> bool:
     """Centred between the margins with room on both sides (type line, subject, chapter titles)."""
     centre = (left + right) / 2
@@ -605,7 +620,7 @@ def _layout_blocks(
     if last:
         start = _closing_start(lines[body_start:], width)
         if start is not None:
-            start += body_start
+            start = _with_title_above(lines, body_start + start, body_start, width)
             region = lines[start:]
             split = _column_split(region, width, closing=True)
             if split is None:
