@@ -620,15 +620,12 @@ def _layout_blocks(
     if last:
         start = _closing_start(lines[body_start:], width)
         if start is not None:
+            found = lines[body_start + start]
             start = _with_title_above(lines, body_start + start, body_start, width)
             region = lines[start:]
             split = _column_split(region, width, closing=True)
             if split is None:
-                split = (
-                    min(w.x0 for w in region[0].words) - 1
-                    if not _NOI_NHAN.match(region[0].text)
-                    else width / 2
-                )
+                split = min(w.x0 for w in found.words) - 1 if not _NOI_NHAN.match(found.text) else width / 2
             # a line written across both columns (contact phones under the signature) is neither column's
             across = [ln for ln in region if _runs_across(ln, split)]
             region = [ln for ln in region if not _runs_across(ln, split)] or region

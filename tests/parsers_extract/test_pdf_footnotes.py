@@ -4,7 +4,7 @@ import re
 from pathlib import Path
 
 from parsers.extract import extract
-from parsers.layout import SUP_CLOSE, SUP_OPEN, Line, Word, join_pages, layout_page
+from parsers.layout import SUP_CLOSE, SUP_OPEN, Line, Word, join_pages, layout_page, lines_from_words
 
 REAL = Path(__file__).resolve().parents[1] / "fixtures" / "real"
 W, H = 595.0, 842.0
@@ -79,3 +79,26 @@ def test_real_report_footnotes_leave_the_body_and_close_the_text():
     assert "PAR INDEX, SIPAS, PAPI, PCI và Bộ chỉ số" in body  # the paragraph across the note is joined
     assert "trên địa bàn tỉnh." in body and "tỉnh2" not in body and "Trước sáp nhập tỉnh:" not in body
     assert "ngành, 12 chi cục và 57 đơn vị sự nghiệp công lập." in body  # markers 12 and 13 (after a break)
+
+
+def _at(x0: float, top: float, text: str, size: float = 13.0) -> Line:
+    words, x = [], x0
+    for part in text.split():
+        words.append(Word(x, x + 6.5 * len(part), top, top + size, part))
+        x += 6.5 * len(part) + 4
+    return Line(words, [words])
+
+
+def test_a_signer_title_set_above_the_noi_nhan_line_belongs_to_the_closing():
+    """cv788: 'GIÁM ĐỐC' sits a few points higher than 'Nơi nhận:' in the right column."""
+    lines = [
+        _at(85, 100, "Nay Sở Tư pháp kính trình Ủy ban nhân dân tỉnh xem xét, phê chuẩn kết quả Đại hội./."),
+        _at(380, 123, "GIÁM ĐỐC"),
+        _at(85, 138, "Nơi nhận:", size=10),
+        _at(85, 150, "- Như trên;", size=10),
+        _at(85, 162, "- Lưu: VT, HCBT.", size=10),
+        _at(360, 230, "Phạm Thị Minh Hiếu"),
+    ]
+    words = [w for line in lines for w in line.words]
+    page = layout_page(lines_from_words(words), W, H, first=False, last=True, page_index=1)
+    assert page.blocks[-2:] == ["Nơi nhận:\n- Như trên;\n- Lưu: VT, HCBT.", "GIÁM ĐỐC\nPhạm Thị Minh Hiếu"]
