@@ -69,6 +69,12 @@ def parse_command(path: Path, as_json: bool) -> None:
 )
 @click.option("--no-samples", is_flag=True, help="Leave out the five real samples.")
 @click.option("--no-real", is_flag=True, help="Leave out the real corpus.")
+@click.option(
+    "--only",
+    "only",
+    multiple=True,
+    help="Score only this class (repeatable), as printed or dashed: --only real-text-pdf --only real-html.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.option("--strict", is_flag=True, help="Exit non-zero when a target is missed.")
 def eval_command(
@@ -77,6 +83,7 @@ def eval_command(
     real: Path | None,
     no_samples: bool,
     no_real: bool,
+    only: tuple[str, ...],
     as_json: bool,
     strict: bool,
 ) -> None:
@@ -85,7 +92,10 @@ def eval_command(
     from parsers.eval import evaluate, format_report
 
     report = evaluate(
-        corpus, samples_dir=False if no_samples else samples, real_dir=False if no_real else real
+        corpus,
+        samples_dir=False if no_samples else samples,
+        real_dir=False if no_real else real,
+        only=list(only) or None,
     )
     if not report.classes:
         raise click.ClickException("no *.expected.json golden files found")

@@ -315,8 +315,10 @@ def evaluate(
     parse: Callable[[Path], object] | None = None,
     targets: Targets | None = None,
     real_dir: str | Path | bool | None = None,
+    only: list[str] | None = None,
 ) -> Report:
-    """Score every golden's document; `parse(path)` returns a DocumentRecord (default parse_path)."""
+    """Score every golden's document; `parse(path)` returns a DocumentRecord (default parse_path).
+    `only`: report just these classes (names as printed, any case, '-' for a space: 'real-text-pdf')."""
     from parsers.record import parse_path
 
     parse = parse or parse_path
@@ -327,7 +329,10 @@ def evaluate(
         roots.append(samples_dir or DEFAULT_SAMPLES)
     roots.append(corpus_dir or DEFAULT_CORPUS)
     classes: dict[str, ClassStats] = {}
+    wanted = {class_key(c) for c in only} if only else None
     for golden in find_goldens(*roots):
+        if wanted is not None and class_key(golden.cls) not in wanted:
+            continue
         stats = classes.setdefault(golden.cls, ClassStats())
         stats.documents += 1
         try:
@@ -341,6 +346,11 @@ def evaluate(
     report = Report(classes, targets or Targets())
     report.missed_targets = missed_targets(report)
     return report
+
+
+def class_key(name: str) -> str:
+    """'real text PDF', 'real-text-pdf' and 'Real Text PDF' name one class."""
+    return re.sub(r"[\s_-]+", " ", name.strip().lower())
 
 
 def _score(golden: Golden, record: dict, stats: ClassStats) -> None:

@@ -133,3 +133,14 @@ def test_real_corpus_classes_come_first_and_unreadable_fields_may_be_null(tmp_pa
     assert compare_fields(loaded, record)["signer_name"] is True
     assert compare_fields(loaded, {"signer_name": "Nguyễn Văn B", "warnings": []})["signer_name"] is False
     assert format_report(report).splitlines()[1].startswith("real .doc/.docx")
+
+
+def test_eval_only_scores_the_named_classes(tmp_path: Path):
+    """--only picks classes by their printed or dashed name: iterate on the real text classes alone."""
+    empty = tmp_path / "none"
+    empty.mkdir()
+    args = ["--corpus", str(empty), "--no-samples", "--only", "real-HTML", "--json"]
+    result = CliRunner().invoke(eval_command, args)
+    assert result.exit_code == 0, result.output
+    classes = json.loads(result.output)["classes"]
+    assert list(classes) == ["real html"] and classes["real html"]["documents"] == 1
