@@ -204,6 +204,7 @@ def pdfium_page_lines(page) -> tuple[list[Line], str]:
 # did not write ('HồChí Minh', 'đơn vịsự'): on the real corpus such gaps are 2.3-2.7 pt at 14 pt, while
 # letters of one word sit at most 0.6 pt apart.
 WORD_GAP = 0.12
+_NO_SPACE_BEFORE = set(",.;:!?)]}”’%…")  # closing punctuation keeps to its word whatever its side bearing
 
 
 def pdfium_page_words(page, textpage=None) -> list[Word] | None:
@@ -234,7 +235,8 @@ def pdfium_page_words(page, textpage=None) -> list[Word] | None:
                 continue
             left, low, right, high = textpage.get_charbox(i, loose=True)
             ctop, cbottom = height - high, height - low
-            if chars and (left - x1 > WORD_GAP * (cbottom - ctop) or ctop > bottom or cbottom < top):
+            gap = left - x1 > WORD_GAP * (cbottom - ctop) and ch not in _NO_SPACE_BEFORE
+            if chars and (gap or ctop > bottom or cbottom < top):
                 flush()  # a gap or a jump that pdfium did not mark with a space
             if not chars:
                 x0, x1, top, bottom = left, right, ctop, cbottom
