@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import sys
-import uuid
-from datetime import UTC, datetime
 
 import click
 
@@ -97,6 +95,9 @@ def discover(portal_id: str, registry: str | None, limit: int | None) -> None:
 @click.option("--run-id", default=None, help="Run id (default: manual__<UTC time>).")
 def run(portal_id: str, registry: str | None, limit: int | None, run_id: str | None) -> None:
     """Run one portal's whole pipeline (the same code the DAG tasks call) and print the summary."""
+    import uuid
+    from datetime import UTC, datetime
+
     from tqdm import tqdm
 
     from pipeline.context import PipelineContext

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import click
 
-from parsers.metadata import FIELD_NAMES
+from parsers.fields import LABELLED_FIELDS
 
 _SHOWN_FIELDS = (
-    *(name for name in FIELD_NAMES if name != "recipients"),  # recipients are listed on their own
+    *(name for name in LABELLED_FIELDS if name != "recipients"),  # recipients are listed on their own
     "pages",
     "page_sources",
     "ocr_confidence",
@@ -25,9 +25,11 @@ def parse_command(path: Path, as_json: bool) -> None:
     """Extract a published file (PDF, scan, doc/docx, HTML) and print its record."""
     from parsers.errors import ExtractionError
     from parsers.record import parse_path
+    from parsers.sandbox import jobs_forked_here
 
     try:
-        record = parse_path(path)
+        with jobs_forked_here():  # one file: its job is forked from here, no sandbox server is started
+            record = parse_path(path)
     except ExtractionError as exc:
         raise click.ClickException(f"{path}: {type(exc).__name__}: {exc}".replace("\n", " ")) from exc
     data = record.to_dict()

@@ -8,11 +8,23 @@ paragraphs re-joined from wrapped lines, and on the last page the Nơi nhận bl
 from __future__ import annotations
 
 import re
-import statistics
 import unicodedata
 from dataclasses import dataclass, field
 
 from parsers.normalize import is_caps
+
+
+def median(values) -> float:
+    """statistics.median, the same arithmetic (the middle value, or the mean of the two middle ones), without
+    importing statistics (random, decimal, fractions) into every parse's start-up."""
+    data = sorted(values)
+    n = len(data)
+    if n == 0:
+        raise ValueError("no median for empty data")
+    if n % 2 == 1:
+        return data[n // 2]
+    return (data[n // 2 - 1] + data[n // 2]) / 2
+
 
 # --- line model -------------------------------------------------------------------------------------------
 
@@ -75,7 +87,7 @@ def lines_from_words(words: list[Word], gap_factor: float = 1.5) -> list[Line]:
     out = []
     for ws in lines:
         ws.sort(key=lambda w: w.x0)
-        height = statistics.median(w.bottom - w.top for w in ws) or 10.0
+        height = median(w.bottom - w.top for w in ws) or 10.0
         segments: list[list[Word]] = [[ws[0]]]
         for prev, w in zip(ws, ws[1:], strict=False):
             if w.x0 - prev.x1 > gap_factor * height:
@@ -148,7 +160,7 @@ def skew_slope(words: list[Word], min_words: int = 4) -> float:
         if len(frag) < min_words:
             continue
         frag = sorted(frag, key=lambda w: w.x0)
-        height = statistics.median(w.bottom - w.top for w in frag) or 10.0
+        height = median(w.bottom - w.top for w in frag) or 10.0
         pair_slopes = [
             (b.bottom - a.bottom) / ((b.x0 + b.x1) / 2 - (a.x0 + a.x1) / 2)
             for i, a in enumerate(frag)
@@ -156,10 +168,10 @@ def skew_slope(words: list[Word], min_words: int = 4) -> float:
             if (b.x0 + b.x1) / 2 - (a.x0 + a.x1) / 2 > 8 * height
         ]
         if len(pair_slopes) >= 3:
-            slopes.append(statistics.median(pair_slopes))
+            slopes.append(median(pair_slopes))
     if len(slopes) < 3:
         return 0.0
-    return statistics.median(slopes)
+    return median(slopes)
 
 
 def straighten(words: list[Word], max_slope: float = 0.05) -> list[Word]:
@@ -169,8 +181,8 @@ def straighten(words: list[Word], max_slope: float = 0.05) -> list[Word]:
     slope = skew_slope(words)
     if slope == 0.0 or abs(slope) > max_slope:
         return list(words)
-    cx = statistics.median((w.x0 + w.x1) / 2 for w in words)
-    cy = statistics.median((w.top + w.bottom) / 2 for w in words)
+    cx = median((w.x0 + w.x1) / 2 for w in words)
+    cy = median((w.top + w.bottom) / 2 for w in words)
     out = []
     for w in words:
         mx, my = (w.x0 + w.x1) / 2, (w.top + w.bottom) / 2
@@ -293,7 +305,7 @@ def split_footnotes(
     if start is None:
         return lines, [], None
     notes = _group_notes([resolve_superscripts(line.text, set()) for line in lines[start:]])
-    return lines[:start], notes, statistics.median(ln.height for ln in lines[start:])
+    return lines[:start], notes, median(ln.height for ln in lines[start:])
 
 
 def _group_notes(texts: list[str]) -> list[str]:
@@ -318,7 +330,7 @@ def _group_notes(texts: list[str]) -> list[str]:
 
 
 def _notes_start(lines: list[Line], page_height: float) -> int | None:
-    typical = statistics.median(ln.height for ln in lines)
+    typical = median(ln.height for ln in lines)
     k = len(lines)
     while (
         k > 0
@@ -344,11 +356,11 @@ def _marked_notes_start(lines: list[Line], marked: set[str], notes_height: float
         return None
     for start in range(2, len(lines)):
         m = _FOOTNOTE_MARK.match(lines[start].text)
-        above = statistics.median(ln.height for ln in lines[:start])
+        above = median(ln.height for ln in lines[:start])
         gap = lines[start].top - lines[start - 1].bottom
         if gap <= MARKED_FOOTNOTE_GAP * above:
             continue
-        below = statistics.median(ln.height for ln in lines[start:])
+        below = median(ln.height for ln in lines[start:])
         if below >= FOOTNOTE_SIZE * above:
             continue
         if m and m.group(1).strip("()") in (marked & superscript_numbers(lines[:start])):
@@ -365,7 +377,7 @@ def _column_split(lines: list[Line], width: float, closing: bool = False) -> flo
     space); the split is the x inside the most votes.  Lines with text on one side only do not vote."""
     votes: list[tuple[float, float]] = []
     for line in lines:
-        height = statistics.median(w.bottom - w.top for w in line.words) or 10.0
+        height = median(w.bottom - w.top for w in line.words) or 10.0
         best: tuple[float, float] | None = None
         for a, b in zip(line.words, line.words[1:], strict=False):
             mid = (a.x1 + b.x0) / 2
@@ -455,14 +467,14 @@ def _side_lines(lines: list[Line], split: float, left: bool) -> list[str]:
 def _header_end(lines: list[Line], split: float, page_width: float, page_height: float) -> int:
     """Index of the first line after the two-column header on page 1."""
     heights = [line.height for line in lines[:20]] or [12.0]
-    typical = statistics.median(heights)
+    typical = median(heights)
     date_seen = False
     right_mids = []
     for line in lines[:8]:
         right = [w for w in line.words if not _is_left(w, split)]
         if right and len(right) < len(line.words):
             right_mids.append((right[0].x0 + right[-1].x1) / 2)
-    right_centre = statistics.median(right_mids) if right_mids else None
+    right_centre = median(right_mids) if right_mids else None
     for i, line in enumerate(lines):
         if line.top > 0.45 * page_height or _crosses(line, split):
             return i
@@ -525,7 +537,7 @@ def _paragraphs(lines: list[Line], left: float, right: float) -> tuple[list[str]
     kinds: list[str] = []
     tol = max(12.0, 0.035 * (right - left))
     gaps = [b.top - a.bottom for a, b in zip(lines, lines[1:], strict=False) if b.top > a.bottom]
-    typical_gap = statistics.median(gaps) if gaps else 6.0
+    typical_gap = median(gaps) if gaps else 6.0
     prev: Line | None = None
     prev_ended = True
     head_ok = False

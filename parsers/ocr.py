@@ -15,7 +15,6 @@ import re
 import shutil
 import subprocess
 import unicodedata
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from parsers.errors import DecompressionBomb, OcrUnavailable
@@ -331,6 +330,8 @@ def _reread_line(image, part: list[tuple], limits: Limits, exe: str, line_id: tu
 
 def ocr_pdf_pages(doc, indexes: list[int], limits: Limits) -> dict[int, OcrPage]:
     """OCR the given pages of a pypdfium2 document; rendering is sequential, tesseract runs in parallel."""
+    from concurrent.futures import Future, ThreadPoolExecutor  # only when pages are OCRed
+
     from parsers.ocr_correct import correct_boxes
 
     exe = check_tesseract(limits.ocr_lang)

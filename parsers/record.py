@@ -11,9 +11,16 @@ from pathlib import Path
 from parsers import PARSER_VERSION
 from parsers.fields import DocumentRecord
 from parsers.limits import Limits
-from parsers.metadata import fields_from_text
 
 __all__ = ["DocumentRecord", "fields_from_text", "parse_bytes", "parse_path", "record_from_text"]
+
+
+def fields_from_text(text: str) -> dict:
+    """parsers.metadata.fields_from_text, imported on first use: a caller that only hands files to the
+    sandbox (`directives parse`) never loads the field rules (rapidfuzz, the header tables)."""
+    from parsers.metadata import fields_from_text as read_fields
+
+    return read_fields(text)
 
 
 def record_from_text(

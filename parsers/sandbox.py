@@ -19,6 +19,7 @@ by checking getppid() right after.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import faulthandler
 import os
@@ -31,7 +32,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -44,7 +45,17 @@ PARENT_ENV = "DIRECTIVES_SANDBOX_PARENT"
 # How much longer than a file's own timeout the caller waits for the server before killing it: the server
 # enforces the timeout itself; this only catches a server that stopped answering.
 SERVER_MARGIN_SECONDS = 30.0
-_PRELOADED = ("parsers.html", "parsers.ocr", "parsers.office", "parsers.pdf", "parsers.record")
+# What a long-lived server imports once, so that each forked job finds it loaded: every parser, the field
+# rules and pdfium (the parsers import their libraries lazily; a job that imports one loses it when it ends).
+_PRELOADED = (
+    "parsers.html",
+    "parsers.ocr",
+    "parsers.office",
+    "parsers.pdf",
+    "parsers.record",
+    "parsers.metadata",
+    "pypdfium2",
+)
 _HEADER = struct.Struct(">Q")
 
 
@@ -153,6 +164,7 @@ def _job(
 ) -> None:
     result: Any
     try:
+        os.dup2(2, 1)  # a library that prints must not corrupt the caller's output (a forking caller's too)
         os.setpgrp()
         die_with_parent(server_pid)
         _start_watcher((result_fd,))
@@ -313,10 +325,39 @@ def _server() -> SandboxServer:
     return server
 
 
+_fork_here = False  # set by jobs_forked_here()
+
+
+@contextlib.contextmanager
+def jobs_forked_here() -> Iterator[None]:
+    """Within this block, fork the jobs from this process instead of a sandbox server: for a one-shot,
+    single-threaded caller (`directives parse FILE`), where the server would cost an interpreter start and a
+    second copy of the imports for one file.  The job is the same (process group, die-with-parent, watcher,
+    RLIMIT_AS, RLIMIT_CPU, wall-clock kill); only its parent is the caller.  Ignored in any thread but the
+    main one and while other threads run (forking a threaded process is unsafe): there the server is used."""
+    global _fork_here
+    previous, _fork_here = _fork_here, True
+    try:
+        yield
+    finally:
+        _fork_here = previous
+
+
+def _may_fork_here() -> bool:
+    return (
+        _fork_here and threading.current_thread() is threading.main_thread() and threading.active_count() == 1
+    )
+
+
 def run_sandboxed(func: Callable[..., Any], data: bytes, limits: Limits, *args: Any) -> Any:
     """Call func(data, limits, *args) in a limited job process; `func` must be a module-level function
     and its result picklable."""
-    return _server().call(func, data, limits, args)
+    if not _may_fork_here():
+        return _server().call(func, data, limits, args)
+    status, payload = pickle.loads(_run_job(func, data, limits, args))
+    if status == "err":
+        raise payload
+    return payload
 
 
 def stop_server() -> None:

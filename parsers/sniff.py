@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import zipfile
-from io import BytesIO
-
 from parsers.errors import EmptyFile, UnsupportedFormat, WrongContentType
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -35,6 +32,9 @@ def sniff_kind(data: bytes) -> str:
 
 
 def _zip_kind(data: bytes) -> str:
+    import zipfile  # only for ZIP containers: a PDF's parse does not load it
+    from io import BytesIO
+
     try:
         names = zipfile.ZipFile(BytesIO(data)).namelist()
     except zipfile.BadZipFile as exc:
