@@ -23,6 +23,9 @@ class Limits:
     ocr_lang: str = "vie"
     ocr_page_timeout: float = 120.0
     ocr_workers: int | None = None  # None: the cores this process may use
+    # Processes that read a long text PDF's pages at once, sharing the memory and CPU limits above
+    # (parsers.sandbox.parallel_parts); None: the cores this process may use.  At most one per 8 pages.
+    text_workers: int | None = None
     use_sandbox: bool = (
         True  # run extraction and field parsing in the sandbox (pure-helper tests turn it off)
     )

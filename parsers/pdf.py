@@ -11,8 +11,10 @@ This module runs inside the sandbox child (parsers.sandbox); it raises parsers.e
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
+from dataclasses import dataclass, field
 
 from parsers.errors import (
     CorruptFile,
@@ -321,56 +323,37 @@ def extract_pdf(data: bytes, limits: Limits | None = None) -> Extraction:
             raise TooManyPages(f"PDF has {n_pages} pages, more than max_pages={limits.max_pages}")
         warnings.append(f"PDF has {n_pages} pages; only the first {limits.max_pages} were extracted")
         n_pages = limits.max_pages
-    plumber = _PlumberDoc(data, warnings)
     pages: list[PageText] = []
     sources: list[str] = []
     removed: list[str] = []
     ocr_jobs: list[int] = []
     layer_quality: dict[int, float] = {}
-    for i in range(n_pages):
-        first, last = i == 0, i == n_pages - 1
-        page = _page_with_annotations_flattened(doc, i)
-        try:
-            width, height = page.get_size()
-            pdfium_lines, raw = pdfium_page_lines(page)
-            # signature stamps live in widget annotations: only the flattened pdfium page shows them
-            pdfium_lines, stamps = remove_stamps(pdfium_lines)
-            removed.extend(stamps)
-            quality = ocr.text_quality(raw)
-            legacy = _legacy_page_encoding(raw)
-            maybe_scan = ocr.needs_ocr(raw, True, quality)  # as if it had images: only then look
-            # judged by how much of the page its images cover: a full-page image under a short signing or
-            # copy stamp ('SAO Y; ...', 'Ký bởi: ...') is a scan whose stamp is its only text layer
-            has_images = maybe_scan and _check_images(page, limits, i + 1)
-            image_share = ocr.page_image_share(page) if has_images else 0.0
-            needs_ocr = maybe_scan and ocr.needs_ocr(raw, image_share, quality)
-            if needs_ocr and not legacy:
-                ocr_jobs.append(i)
-                layer_quality[i] = quality
-                pages.append(PageText([], []))
-                sources.append("ocr")
-                continue
-            lines, converted = pdfium_lines, False
-            if legacy:  # per-font decoding needs pdfplumber's font names per character
-                plumber_lines, converted = plumber.page_lines(i, legacy)
-                lines = plumber_lines if plumber_lines is not None else lines
-            elif first or last:  # column geometry needs word boxes
-                words = pdfium_page_words(page)
-                if words is not None:
-                    lines, _ = remove_stamps(lines_from_words(words))
-                else:
-                    plumber_lines, converted = plumber.page_lines(i, None)
-                    lines = plumber_lines if plumber_lines is not None else lines
-            notes_height = pages[-1].notes_height if pages else None
-            page_text = layout_page(
-                lines, width, height, first=first, last=last, page_index=i, notes_height=notes_height
-            )
-            pages.append(page_text)
-            removed.extend(page_text.removed)
-            sources.append("converted" if converted else "text")
-        finally:
-            page.close()
-    plumber.close()
+    plumber_open_failure = None
+    for i, read in enumerate(_read_pages(doc, data, n_pages, limits)):
+        sources.append(read.source)
+        removed.extend(read.stamps)
+        if read.plumber_open_failure and plumber_open_failure is None:
+            plumber_open_failure = read.plumber_open_failure  # one note, whichever part met it first
+            warnings.append(plumber_open_failure)
+        warnings.extend(read.warnings)
+        if read.source == "ocr":
+            ocr_jobs.append(i)
+            layer_quality[i] = read.layer_quality
+            pages.append(PageText([], []))
+            continue
+        # laid out here, in page order: a footnote cut by the page break continues in the previous page's type
+        notes_height = pages[-1].notes_height if pages else None
+        page_text = layout_page(
+            read.lines,
+            read.width,
+            read.height,
+            first=i == 0,
+            last=i == n_pages - 1,
+            page_index=i,
+            notes_height=notes_height,
+        )
+        pages.append(page_text)
+        removed.extend(page_text.removed)
     _relayout_last_text_page(doc, pages, sources)
     confidence = None
     if ocr_jobs:
@@ -447,6 +430,106 @@ def _relayout_last_text_page(doc, pages: list[PageText], sources: list[str]) -> 
         page.close()
 
 
+@dataclass
+class _PageRead:
+    """What one page's text layer gives before its layout: its lines and size (none for a page sent to OCR),
+    its source, the stamps taken out of it, its pdfplumber notes, and for an OCR page the quality of the
+    layer kept in case OCR reads worse."""
+
+    source: str
+    stamps: list[str]
+    lines: list[Line] = field(default_factory=list)
+    width: float = 0.0
+    height: float = 0.0
+    warnings: list[str] = field(default_factory=list)
+    layer_quality: float = 0.0
+    plumber_open_failure: str | None = None
+
+
+# Below this many pages per process a text PDF is read in one process (a helper's fork and font loading
+# cost more than the pages it would take over).
+PAGES_PER_TEXT_WORKER = 8
+
+
+def _text_workers(limits: Limits, n_pages: int) -> int:
+    from parsers import sandbox
+
+    if not sandbox.in_job():
+        return 1
+    cores = limits.text_workers or len(os.sched_getaffinity(0))
+    return max(1, min(cores, n_pages // PAGES_PER_TEXT_WORKER))
+
+
+def _read_pages(doc, data: bytes, n_pages: int, limits: Limits) -> list[_PageRead]:
+    """Every page's _PageRead, in page order; in a sandbox job a long PDF is split into consecutive runs of
+    pages read at once by parallel processes (parsers.sandbox.parallel_parts), which give the same reads.
+    (The layout, which carries a footnote's type from page to page, runs after, in page order.)"""
+    from parsers import sandbox
+
+    workers = _text_workers(limits, n_pages)
+    bounds = [n_pages * k // workers for k in range(workers + 1)]
+    parts = [(doc, data, range(bounds[k], bounds[k + 1]), n_pages, limits) for k in range(workers)]
+    reads = [read for part in sandbox.parallel_parts(_read_page_run, parts) for read in part]
+    for index in range(bounds[1], n_pages):
+        if reads[index].source == "ocr":  # OCR renders it from this process's document: flatten it here too
+            _page_with_annotations_flattened(doc, index).close()
+    return reads
+
+
+def _read_page_run(doc, data: bytes, indexes: range, n_pages: int, limits: Limits) -> list[_PageRead]:
+    plumber = _PlumberDoc(data)
+    try:
+        return [_read_page(doc, i, n_pages, limits, plumber) for i in indexes]
+    finally:
+        plumber.close()
+
+
+def _read_page(doc, i: int, n_pages: int, limits: Limits, plumber: _PlumberDoc) -> _PageRead:
+    """One page's lines from its text layer: pdfium's, pdfplumber's where per-font decoding needs them, word
+    boxes where the layout needs column geometry; or the decision to OCR it."""
+    from parsers import ocr
+
+    first, last = i == 0, i == n_pages - 1
+    page = _page_with_annotations_flattened(doc, i)
+    try:
+        width, height = page.get_size()
+        pdfium_lines, raw = pdfium_page_lines(page)
+        # signature stamps live in widget annotations: only the flattened pdfium page shows them
+        pdfium_lines, stamps = remove_stamps(pdfium_lines)
+        quality = ocr.text_quality(raw)
+        legacy = _legacy_page_encoding(raw)
+        maybe_scan = ocr.needs_ocr(raw, True, quality)  # as if it had images: only then look
+        # judged by how much of the page its images cover: a full-page image under a short signing or
+        # copy stamp ('SAO Y; ...', 'Ký bởi: ...') is a scan whose stamp is its only text layer
+        has_images = maybe_scan and _check_images(page, limits, i + 1)
+        image_share = ocr.page_image_share(page) if has_images else 0.0
+        needs_ocr = maybe_scan and ocr.needs_ocr(raw, image_share, quality)
+        if needs_ocr and not legacy:
+            return _PageRead("ocr", stamps, layer_quality=quality)
+        lines, converted = pdfium_lines, False
+        if legacy:  # per-font decoding needs pdfplumber's font names per character
+            plumber_lines, converted = plumber.page_lines(i, legacy)
+            lines = plumber_lines if plumber_lines is not None else lines
+        elif first or last:  # column geometry needs word boxes
+            words = pdfium_page_words(page)
+            if words is not None:
+                lines, _ = remove_stamps(lines_from_words(words))
+            else:
+                plumber_lines, converted = plumber.page_lines(i, None)
+                lines = plumber_lines if plumber_lines is not None else lines
+        return _PageRead(
+            "converted" if converted else "text",
+            stamps,
+            lines,
+            width,
+            height,
+            plumber.take_notes(),
+            plumber_open_failure=plumber.open_failure,
+        )
+    finally:
+        page.close()
+
+
 def _legacy_page_encoding(raw: str) -> str | None:
     """The legacy encoding of a page's text layer, if decoding it yields real Vietnamese (a scanner's garbage
     OCR layer can look like TCVN3/VNI to the signature test alone)."""
@@ -492,11 +575,16 @@ def _fallback_page(doc, index: int, n_pages: int) -> PageText:
 class _PlumberDoc:
     """pdfplumber opened lazily, only when a page needs geometry or per-font decoding."""
 
-    def __init__(self, data: bytes, warnings: list[str]) -> None:
+    def __init__(self, data: bytes) -> None:
         self._data = data
         self._pdf = None
-        self._failed = False
-        self._warnings = warnings
+        self.open_failure: str | None = None  # the note saying it could not be opened
+        self._notes: list[str] = []
+
+    def take_notes(self) -> list[str]:
+        """The notes (pages pdfplumber failed on) since the last call."""
+        notes, self._notes = self._notes, []
+        return notes
 
     def page_lines(self, index: int, page_encoding: str | None) -> tuple[list[Line] | None, bool]:
         pdf = self._open()
@@ -514,13 +602,13 @@ class _PlumberDoc:
         except MemoryError:
             raise
         except Exception as exc:  # noqa: BLE001 - pdfminer raises many types on damaged pages
-            self._warnings.append(f"page {index + 1}: pdfplumber failed ({type(exc).__name__}); used pdfium")
+            self._notes.append(f"page {index + 1}: pdfplumber failed ({type(exc).__name__}); used pdfium")
             return None, False
         finally:
             page.close()
 
     def _open(self):
-        if self._pdf is None and not self._failed:
+        if self._pdf is None and self.open_failure is None:
             import io
 
             import pdfplumber
@@ -528,10 +616,7 @@ class _PlumberDoc:
             try:
                 self._pdf = pdfplumber.open(io.BytesIO(self._data))
             except Exception as exc:  # noqa: BLE001
-                self._failed = True
-                self._warnings.append(
-                    f"pdfplumber could not open the file ({type(exc).__name__}); used pdfium"
-                )
+                self.open_failure = f"pdfplumber could not open the file ({type(exc).__name__}); used pdfium"
         return self._pdf
 
     def close(self) -> None:

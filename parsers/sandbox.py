@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import faulthandler
+import math
 import os
 import pickle
 import resource
@@ -162,6 +163,7 @@ def _start_watcher(keep_fds: tuple[int, ...]) -> None:
 def _job(
     server_pid: int, result_fd: int, func: Callable[..., Any], data: bytes, limits: Limits, args: tuple
 ) -> None:
+    global _job_limits
     result: Any
     try:
         os.dup2(2, 1)  # a library that prints must not corrupt the caller's output (a forking caller's too)
@@ -170,6 +172,7 @@ def _job(
         _start_watcher((result_fd,))
         faulthandler.disable()  # a C-level abort under RLIMIT_AS is reported to the caller, not dumped
         _apply_limits(limits)
+        _job_limits = limits
         result = ("ok", func(data, limits, *args))
     except ExtractionError as exc:
         result = ("err", exc)
@@ -187,6 +190,122 @@ def _job(
         _write_all(result_fd, payload)
     finally:
         os._exit(0)
+
+
+# --- helpers: parallel parts of one job ------------------------------------------------------------------
+
+_job_limits: Limits | None = None  # set in a job process: the limits it runs under
+
+
+def in_job() -> bool:
+    """True in a sandbox job process, where parallel_parts may fork helpers."""
+    return _job_limits is not None
+
+
+def parallel_parts(func: Callable[..., Any], parts: list[tuple]) -> list[Any]:
+    """[func(*part) for part in parts], the first part in this job process and every other one in a helper
+    process forked from it, all at once; for work that splits into independent parts (a PDF's pages).
+
+    The job's limits hold for the parts together: each process may add an equal share of the address space
+    the job had left (RLIMIT_AS) and use an equal share of its CPU seconds left (RLIMIT_CPU); the job gets
+    its own limits back when the helpers are done.  Helpers are in the job's process group (the wall-clock
+    kill and the watcher take them too) and die with the job.  A part's exception is raised as if the parts
+    had run in order: the first failing part's; a helper killed by a limit raises ResourceLimit."""
+    if len(parts) < 2 or _job_limits is None:
+        return [func(*part) for part in parts]
+    limits = _job_limits
+    saved_as = resource.getrlimit(resource.RLIMIT_AS)
+    saved_cpu = resource.getrlimit(resource.RLIMIT_CPU)
+    mem_share, cpu_share = _shares(len(parts), saved_as[0], saved_cpu[0])
+    helpers = []
+    try:
+        for part in parts[1:]:
+            helpers.append(_fork_helper(func, part, mem_share, cpu_share))
+        if mem_share is not None:
+            resource.setrlimit(resource.RLIMIT_AS, (_mapped_bytes() + mem_share, saved_as[1]))
+        if cpu_share is not None:
+            resource.setrlimit(resource.RLIMIT_CPU, (_cpu_used() + cpu_share, saved_cpu[1]))
+        results = [func(*parts[0])]
+        while helpers:
+            pid, read_end = helpers.pop(0)
+            results.append(_helper_result(pid, read_end, limits))
+        return results
+    finally:
+        for pid, read_end in helpers:  # this part failed: the later parts' answers are not needed
+            _kill_helper(pid, read_end)
+        resource.setrlimit(resource.RLIMIT_AS, saved_as)
+        resource.setrlimit(resource.RLIMIT_CPU, saved_cpu)
+
+
+def _cpu_used() -> int:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return math.ceil(usage.ru_utime + usage.ru_stime)
+
+
+def _shares(count: int, as_limit: int, cpu_limit: int) -> tuple[int | None, int | None]:
+    """Each process's share of the address space the job may still add and of the CPU seconds it has
+    left (None: that limit is not set)."""
+    mem = None
+    if as_limit != resource.RLIM_INFINITY:
+        mem = max(0, as_limit - _mapped_bytes()) // count
+    cpu = None
+    if cpu_limit != resource.RLIM_INFINITY:
+        cpu = max(1, (cpu_limit - _cpu_used()) // count)
+    return mem, cpu
+
+
+def _fork_helper(func: Callable[..., Any], part: tuple, mem_share: int | None, cpu_share: int | None):
+    read_end, write_end = os.pipe()
+    job_pid = os.getpid()
+    pid = os.fork()
+    if pid == 0:
+        result: Any
+        try:
+            os.close(read_end)
+            die_with_parent(job_pid)
+            if mem_share is not None:  # the fork maps what the job maps; its share comes on top
+                mem = _mapped_bytes() + mem_share
+                resource.setrlimit(resource.RLIMIT_AS, (mem, mem))
+            if cpu_share is not None:  # a forked process's CPU time starts at zero
+                resource.setrlimit(resource.RLIMIT_CPU, (cpu_share, cpu_share + 5))
+            result = ("ok", func(*part))
+        except BaseException as exc:  # noqa: BLE001 - raised again in the job, which names it
+            result = ("raise", exc)
+        try:
+            try:
+                payload = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+            except Exception as exc:  # noqa: BLE001 - e.g. an unpicklable exception
+                payload = pickle.dumps(("raise", CorruptFile(f"parser failed: {type(exc).__name__}")))
+            _write_all(write_end, payload)
+        finally:
+            os._exit(0)
+    os.close(write_end)
+    return pid, read_end
+
+
+def _helper_result(pid: int, read_end: int, limits: Limits) -> Any:
+    chunks = []
+    try:
+        while chunk := os.read(read_end, 1 << 20):
+            chunks.append(chunk)
+    finally:
+        os.close(read_end)
+        _, wait_status = os.waitpid(pid, 0)
+    if not chunks:
+        raise _death_error(wait_status, limits)
+    status, value = pickle.loads(b"".join(chunks))
+    if status == "raise":
+        raise value
+    return value
+
+
+def _kill_helper(pid: int, read_end: int) -> None:
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    os.close(read_end)
+    os.waitpid(pid, 0)
 
 
 def _run_job(func: Callable[..., Any], data: bytes, limits: Limits, args: tuple) -> bytes:
@@ -369,4 +488,7 @@ def stop_server() -> None:
 
 
 if __name__ == "__main__":
-    serve()
+    # run the imported module's server, not this __main__ copy: the job's state (in_job) lives there
+    from parsers.sandbox import serve as _serve
+
+    _serve()
