@@ -1,13 +1,17 @@
 """Speed and memory of the text-PDF extractor against poppler's pdftotext, on the same files in one run.
 
     .venv/bin/python benchmarks/pdf_speed.py [--pages-rss 500] [--repeat 3] [--skip-ocr] [--whole-only]
+                                             [--reference main]
 
 First the whole process, as a user runs it: wall time of `directives parse FILE --json` (a fresh Python
-process: start-up, imports, the sandboxed extraction, the fields) against `pdftotext FILE` on the 33-page
-Công báo sample and on a 330-page file made of it ten times over (pages copied with pypdfium2, so the file is
-real text, not a rendering); runs alternate and the best of --repeat counts (the machine is shared).  The
-ratio is pdftotext's time / ours (goal >= 0.5); the JSON record of every run must be identical.  Then the
-Word 97 .doc conversion: seconds per file with LibreOffice (-> .docx) and with antiword, on the real corpus.
+process: start-up, imports, the sandboxed extraction, the fields) against `pdftotext FILE` on a 1-page real
+PDF (the start-up), the 33-page Công báo sample and a 330-page file made of it ten times over (pages copied
+with pypdfium2, so the file is real text, not a rendering); runs alternate and the best of --repeat counts
+(the machine is shared), with CPU seconds of the whole process tree beside it.  The project's bytecode is
+compiled first (as `make python-deps` installs it).  The ratio is pdftotext's time / ours (goal >= 0.5); the
+JSON record of every run must be identical, and identical to the one the code of --reference (a git ref,
+default main; `--reference ''` skips it) prints.  benchmarks/same_output.py checks every other fixture.
+Then the Word 97 .doc conversion: seconds per file with LibreOffice (-> .docx) and with antiword.
 
 Then pages/s of parsers.pdf.extract_pdf (in-process, no sandbox: the engine itself), of
 `pdftotext -layout` and plain `pdftotext`, of plain pdfplumber extract_text (the naive baseline), the ratio
@@ -22,6 +26,7 @@ import io
 import json
 import math
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -36,6 +41,7 @@ from parsers.pdf import extract_pdf  # noqa: E402
 from tests.parsers_extract.official_pdf import render_official_pdf, seed_doc  # noqa: E402
 
 SAMPLE = ROOT / "tests" / "fixtures" / "samples" / "pdf" / "cong-bao-23-VBHN-VPQH.pdf"
+ONE_PAGE = ROOT / "tests" / "fixtures" / "real" / "pdf" / "lamdong-tinhdoan-cv156-2025.pdf"
 
 
 def _best_of(fn, repeat: int) -> float:
@@ -135,29 +141,91 @@ def _repeated_pdf(src: Path, times: int, out: Path) -> int:
     return len(target)
 
 
-def _wall(cmd: list[str]) -> tuple[float, bytes]:
+def _wall(cmd: list[str], env: dict | None = None) -> tuple[float, float, bytes]:
+    """(wall s, CPU s of the process and everything it started, stdout).  This process is a subreaper, so
+    the sandbox's job and helpers are waited for and counted too."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    proc = subprocess.run(cmd, check=True, capture_output=True)
-    return time.perf_counter() - started, proc.stdout
+    proc = subprocess.run(cmd, check=True, capture_output=True, env=env)
+    wall = time.perf_counter() - started
+    while True:  # orphans (a job's watcher) were re-parented here
+        try:
+            os.wait()
+        except ChildProcessError:
+            break
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    return wall, cpu, proc.stdout
 
 
-def whole_process(repeat: int) -> list[tuple[str, int, float, float, float]]:
-    """(file, pages, our s, pdftotext s, ratio) per file; raises if two runs of ours give different JSON."""
+def _record(stdout: bytes) -> dict:
+    record = json.loads(stdout)
+    record.pop("parser_version", None)  # a version bump is not a change of output
+    return record
+
+
+def _reference_records(ref: str, files: list[Path], tmp: Path) -> list[dict]:
+    """`directives parse --json` of each file by the code of git ref `ref` (exported with git archive)."""
+    tree = tmp / "reference"
+    tree.mkdir()
+    archive = subprocess.run(["git", "archive", ref], cwd=ROOT, check=True, capture_output=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(tree)], input=archive, check=True)
+    env = dict(os.environ, PYTHONPATH=str(tree))
+    cmd = [sys.executable, "-m", "directives_cli.main", "parse", "--json"]
+    return [_record(_wall([*cmd, str(path)], env)[2]) for path in files]
+
+
+def _compile_bytecode() -> None:
+    """Compile the project's modules as an install does: with PYTHONDONTWRITEBYTECODE set, an edited module
+    would otherwise be compiled again in every timed run."""
+    folders = [str(ROOT / name) for name in ("parsers", "directives_cli")]
+    subprocess.run([sys.executable, "-m", "compileall", "-q", *folders], check=True)
+
+
+def whole_process(repeat: int, reference: str) -> list[tuple[str, int, float, float, float, float, float]]:
+    """(file, pages, our s, our CPU s, pdftotext s, its CPU s, ratio) per file; raises if two runs of ours
+    give different JSON, or ours differs from the reference code's."""
+    _compile_bytecode()
+    _prctl_subreaper()
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         big = Path(tmp) / f"cong-bao-x{TIMES_BIG}.pdf"
-        files = [(SAMPLE, _pages(SAMPLE.read_bytes())), (big, _repeated_pdf(SAMPLE, TIMES_BIG, big))]
-        for path, pages in files:
+        files = [
+            (ONE_PAGE, _pages(ONE_PAGE.read_bytes())),
+            (SAMPLE, _pages(SAMPLE.read_bytes())),
+            (big, _repeated_pdf(SAMPLE, TIMES_BIG, big)),
+        ]
+        expected = _reference_records(reference, [p for p, _ in files], Path(tmp)) if reference else None
+        for n, (path, pages) in enumerate(files):
             ours, theirs, outputs = [], [], set()
             for _ in range(repeat):  # alternate, so both see the same machine load
-                seconds, out = _wall([str(DIRECTIVES), "parse", "--json", str(path)])
-                ours.append(seconds)
+                wall, cpu, out = _wall([str(DIRECTIVES), "parse", "--json", str(path)])
+                ours.append((wall, cpu))
                 outputs.add(out)
-                theirs.append(_wall(["pdftotext", "-q", str(path), os.devnull])[0])
+                theirs.append(_wall(["pdftotext", "-q", str(path), os.devnull])[:2])
             if len(outputs) != 1:
                 raise SystemExit(f"{path.name}: `directives parse` gave different output across runs")
-            rows.append((path.name, pages, min(ours), min(theirs), min(theirs) / min(ours)))
+            if expected is not None and _record(outputs.pop()) != expected[n]:
+                raise SystemExit(f"{path.name}: `directives parse` output differs from {reference}'s")
+            our_s, their_s = min(w for w, _ in ours), min(w for w, _ in theirs)
+            rows.append(
+                (
+                    path.name,
+                    pages,
+                    our_s,
+                    min(c for _, c in ours),
+                    their_s,
+                    min(c for _, c in theirs),
+                    their_s / our_s,
+                )
+            )
     return rows
+
+
+def _prctl_subreaper() -> None:
+    import ctypes
+
+    ctypes.CDLL(None).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
 
 
 def doc_converters() -> list[tuple[str, float, float, str]]:
@@ -187,12 +255,25 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--skip-ocr", action="store_true", help="leave out the OCR throughput section")
     parser.add_argument("--whole-only", action="store_true", help="only the whole-process and .doc sections")
+    parser.add_argument("--reference", default="main", help="git ref whose output ours must equal ('' skips)")
     args = parser.parse_args()
 
-    print("whole process: `directives parse --json FILE` vs `pdftotext FILE` (wall time, best of runs)")
-    print(f"{'file':28} {'pages':>5} {'ours s':>8} {'pdftotext s':>12} {'ratio':>6}")
-    for name, pages, ours_s, theirs_s, ratio in whole_process(args.repeat):
-        print(f"{name:28} {pages:>5} {ours_s:>8.2f} {theirs_s:>12.2f} {ratio:>6.2f}")
+    print("whole process: `directives parse --json FILE` vs `pdftotext FILE` (wall time, best of runs;")
+    print(
+        f"CPU s of the whole process tree; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)"
+    )
+    print(
+        f"{'file':36} {'pages':>5} {'ours s':>7} {'CPU s':>6} {'pdftotext s':>12} {'CPU s':>6} {'ratio':>6}"
+    )
+    for name, pages, ours_s, ours_cpu, theirs_s, theirs_cpu, ratio in whole_process(
+        args.repeat, args.reference
+    ):
+        print(
+            f"{name:36} {pages:>5} {ours_s:>7.3f} {ours_cpu:>6.3f} {theirs_s:>12.3f} {theirs_cpu:>6.3f} "
+            f"{ratio:>6.2f}"
+        )
+    if args.reference:
+        print(f"output identical to {args.reference}'s on the three files")
     print("\nWord 97 .doc: seconds per file, LibreOffice (-> .docx, then the .docx reader) vs antiword")
     docs = doc_converters()
     for name, lo_s, aw_s, note in docs:

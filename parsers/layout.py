@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from parsers.normalize import is_caps
 
@@ -49,27 +50,29 @@ class Line:
     words: list[Word]
     segments: list[list[Word]] = field(default_factory=list)
 
-    @property
+    # Computed once per line (a line's words are never changed after it is made; the layout asks for its
+    # bounds tens of times per line).
+    @cached_property
     def x0(self) -> float:
         return min(w.x0 for w in self.words)
 
-    @property
+    @cached_property
     def x1(self) -> float:
         return max(w.x1 for w in self.words)
 
-    @property
+    @cached_property
     def top(self) -> float:
         return min(w.top for w in self.words)
 
-    @property
+    @cached_property
     def bottom(self) -> float:
         return max(w.bottom for w in self.words)
 
-    @property
+    @cached_property
     def height(self) -> float:
         return self.bottom - self.top
 
-    @property
+    @cached_property
     def text(self) -> str:
         return " ".join(w.text for w in self.words)
 
