@@ -167,6 +167,26 @@ def page_has_legacy_font(page) -> str | None:
 # --- pypdfium2 page -> lines ------------------------------------------------------------------------------
 
 
+def _loose_charbox(textpage):
+    """textpage.get_charbox(i, loose=True) as a function that fills one reused rectangle: the same values
+    without pypdfium2's per-call allocation (it runs for every line, and for every character of the pages
+    whose columns need word boxes)."""
+    import ctypes
+
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
+
+    rect = pdfium_c.FS_RECTF()
+    rect_ref, handle, get = ctypes.byref(rect), textpage.raw, pdfium_c.FPDFText_GetLooseCharBox
+
+    def charbox(index: int) -> tuple[float, float, float, float]:
+        if not get(handle, index, rect_ref):
+            raise pdfium.PdfiumError("Failed to get charbox.")
+        return rect.left, rect.bottom, rect.right, rect.top
+
+    return charbox
+
+
 def pdfium_page_lines(page) -> tuple[list[Line], str]:
     """Lines of a pypdfium2 page from pdfium's own line breaks, each with the box of its first/last glyph.
 
@@ -176,6 +196,7 @@ def pdfium_page_lines(page) -> tuple[list[Line], str]:
         height = page.get_height()
         raw = textpage.get_text_range()  # offsets below index pdfium chars: NFC only per line
         sup = pdfium_superscripts(textpage, raw) if len(raw) == textpage.count_chars() else set()
+        charbox = _loose_charbox(textpage)
         lines: list[Line] = []
         pos = 0
         for chunk in raw.split("\r\n"):
@@ -187,8 +208,8 @@ def pdfium_page_lines(page) -> tuple[list[Line], str]:
             first = start + (len(chunk) - len(chunk.lstrip()))
             last = start + len(chunk.rstrip()) - 1
             # loose boxes (font ascent/descent) as pdfplumber uses: superscripts then overlap their line
-            l0, b0, r0, t0 = textpage.get_charbox(first, loose=True)
-            l1, b1, r1, t1 = textpage.get_charbox(last, loose=True)
+            l0, b0, r0, t0 = charbox(first)
+            l1, b1, r1, t1 = charbox(last)
             top = height - max(t0, t1)
             bottom = height - min(b0, b1)
             x0, x1 = min(l0, l1), max(r0, r1)
@@ -222,6 +243,7 @@ def pdfium_page_words(page, textpage=None) -> list[Word] | None:
         if len(raw) != textpage.count_chars():
             return None
         sup = pdfium_superscripts(textpage, raw)
+        charbox = _loose_charbox(textpage)
         words: list[Word] = []
         chars: list[str] = []
         x0 = x1 = top = bottom = 0.0
@@ -235,7 +257,7 @@ def pdfium_page_words(page, textpage=None) -> list[Word] | None:
             if ch.isspace() or ch in "\x02\ufffe\ufffd\x00":
                 flush()
                 continue
-            left, low, right, high = textpage.get_charbox(i, loose=True)
+            left, low, right, high = charbox(i)
             ctop, cbottom = height - high, height - low
             gap = left - x1 > WORD_GAP * (cbottom - ctop) and ch not in _NO_SPACE_BEFORE
             if chars and (gap or ctop > bottom or cbottom < top):
