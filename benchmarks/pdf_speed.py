@@ -141,12 +141,12 @@ def _repeated_pdf(src: Path, times: int, out: Path) -> int:
     return len(target)
 
 
-def _wall(cmd: list[str], env: dict | None = None) -> tuple[float, float, bytes]:
+def _wall(cmd: list[str], env: dict | None = None, cwd: Path | None = None) -> tuple[float, float, bytes]:
     """(wall s, CPU s of the process and everything it started, stdout).  This process is a subreaper, so
     the sandbox's job and helpers are waited for and counted too."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    proc = subprocess.run(cmd, check=True, capture_output=True, env=env)
+    proc = subprocess.run(cmd, check=True, capture_output=True, env=env, cwd=cwd)  # cwd: first on sys.path
     wall = time.perf_counter() - started
     while True:  # orphans (a job's watcher) were re-parented here
         try:
@@ -172,7 +172,7 @@ def _reference_records(ref: str, files: list[Path], tmp: Path) -> list[dict]:
     subprocess.run(["tar", "-x", "-C", str(tree)], input=archive, check=True)
     env = dict(os.environ, PYTHONPATH=str(tree))
     cmd = [sys.executable, "-m", "directives_cli.main", "parse", "--json"]
-    return [_record(_wall([*cmd, str(path)], env)[2]) for path in files]
+    return [_record(_wall([*cmd, str(path.resolve())], env, cwd=tree)[2]) for path in files]
 
 
 def _compile_bytecode() -> None:
