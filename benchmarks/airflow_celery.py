@@ -1,22 +1,31 @@
 """Benchmark: the simulator at scale through `directives run` and through Airflow on the CeleryExecutor.
 
-    .venv/bin/python benchmarks/airflow_celery.py [--scale 334] [--workers 2]
+    nice -n 10 .venv/bin/python benchmarks/airflow_celery.py [--portals 4] [--scale 250] [--workers 2]
 
-Each simulated portal publishes --scale documents (`directives simulate --scale`: the configured mix of kinds
-repeated, 20 listing rows a page); 3 portals x 334 ~ 1,000 documents. The same documents go once through
+--portals simulated portals (the three of config/simulator.yaml, cloned under new ids and ports when more are
+asked for) each publish --scale documents (`directives simulate --scale`: the configured mix of kinds
+repeated, 20 listing rows a page); 4 x 250 = 1,000 documents. The same documents go once through
 `directives run` (one process per portal, one after the other) and once through Airflow: api-server,
-scheduler, dag-processor and --workers Celery workers (prefork pool) on a fresh PostgreSQL metadata database
-and Redis database (tests/dags/airflow_stack.py), the portal DAGs triggered together. Then a second Airflow
-run, with nothing new on the portals, counts the requests each portal receives. Prints documents/minute,
-Airflow's overhead ratio, peak RSS per worker (the worker and its task processes) and requests per portal.
-Separate buckets and warehouse databases keep the two paths from seeing each other's archive.
+scheduler, dag-processor and --workers Celery workers (prefork pool, one task each) on a PostgreSQL metadata
+database and a Redis database number of the run's own (tests/dags/airflow_stack.py), the portal DAGs
+triggered together; their fetch and extract are mapped over chunks of DIRECTIVES_CHUNK_SIZE documents.
+Then each path runs again with nothing new on the portals, and the requests each portal receives are counted.
+
+Prints documents/minute, Airflow's overhead ratio (Airflow wall / directives run wall), peak RSS per worker
+(the worker and its task processes; shared pages counted in each), the requests per portal of the second
+runs, and the load average around each measurement (figures taken while other jobs run are upper bounds).
+Targets (issue 10): <= 10 minutes through Celery for 1,000 documents with 2 workers, ratio <= 2.
+Every step has a timeout; the stack, the S3 server and any private service are stopped, the Redis database
+flushed and the PostgreSQL databases dropped at the end, also after a failure, Ctrl-C or SIGTERM.
 """
 
 from __future__ import annotations
 
 import argparse
+import copy
 import logging
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -95,8 +104,15 @@ def documents_in(warehouse_url: str, portal_ids: list[str]) -> int:
         wh.close()
 
 
-def wait_for_runs(stack: AirflowStack, run_id: str, dag_ids: list[str], peaks: dict, workers: list[str]):
-    while True:
+class BenchmarkTimeout(RuntimeError):
+    pass
+
+
+def wait_for_runs(
+    stack: AirflowStack, run_id: str, dag_ids: list[str], peaks: dict, workers: list[str], timeout: float
+) -> dict[str, str]:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
         states = stack.dag_run_states(run_id)
         if len(states) == len(dag_ids) and all(s in ("success", "failed") for s in states.values()):
             return states
@@ -104,6 +120,62 @@ def wait_for_runs(stack: AirflowStack, run_id: str, dag_ids: list[str], peaks: d
             peaks[name] = max(peaks.get(name, 0.0), group_rss_mib(stack.processes[name].pid))
         stack.check_alive()
         time.sleep(1)
+    raise BenchmarkTimeout(
+        f"runs {run_id} not finished within {timeout:.0f} s: {stack.dag_run_states(run_id)}"
+    )
+
+
+def simulated_portals(work: Path, count: int):
+    """The simulator config and the registry with `count` simulated portals (schedules off: only the runs
+    the benchmark triggers exist). Beyond the configured ones, portals are clones under new ids and ports,
+    publishing the same mix with other document keys."""
+    import yaml
+
+    from simulator.server import env_name
+    from simulator.site import DEFAULT_CONFIG, load_config
+
+    sim_raw = yaml.safe_load(Path(DEFAULT_CONFIG).read_text())
+    registry = yaml.safe_load((ROOT / "config" / "portals.yaml").read_text())
+    entries = {e["id"]: e for e in registry["portals"] if e["id"] in sim_raw["portals"] and e.get("enabled")}
+    sources = list(entries)
+    portals = []
+    for index in range(count):
+        source = sources[index % len(sources)]
+        entry = copy.deepcopy(entries[source])
+        if index >= len(sources):
+            new_id = f"sim-bench-{index + 1}"
+            site = copy.deepcopy(sim_raw["portals"][source])
+            site.update(default_port=19000 + index, first_doc_key=100_000 * (index + 1))
+            sim_raw["portals"][new_id] = site
+            entry.update(id=new_id, name=f"{entry['name']} ({new_id})")
+            entry["base_url"] = "${" + env_name(new_id) + "}"
+        entry["schedule"] = None
+        portals.append(entry)
+    for key in (k for k in ("seeds_dir", "samples_dir") if k in sim_raw):
+        sim_raw[key] = str(ROOT / sim_raw[key])
+    registry["portals"] = portals + [e for e in registry["portals"] if e["id"] not in sim_raw["portals"]]
+    (work / "simulator.yaml").write_text(yaml.safe_dump(sim_raw, allow_unicode=True))
+    (work / "portals.yaml").write_text(yaml.safe_dump(registry, allow_unicode=True))
+    return load_config(work / "simulator.yaml"), registry
+
+
+def load_average() -> str:
+    return "/".join(f"{x:.1f}" for x in os.getloadavg())
+
+
+def run_cli(portal_ids: list[str], env: dict, timeout: float) -> float:
+    """`directives run` for each portal, one after the other; the wall time."""
+    started = time.monotonic()
+    for portal_id in portal_ids:
+        subprocess.run(
+            [str(Path(sys.executable).parent / "directives"), "run", portal_id],
+            env=env, check=True, stdout=subprocess.DEVNULL, timeout=timeout,
+        )  # fmt: skip
+    return time.monotonic() - started
+
+
+def _terminate(signum, frame):
+    raise SystemExit(f"stopped by signal {signum}")
 
 
 def trigger(stack: AirflowStack, dag_ids: list[str], run_id: str, conf: dict) -> None:
@@ -117,12 +189,14 @@ def trigger(stack: AirflowStack, dag_ids: list[str], run_id: str, conf: dict) ->
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--scale", type=int, default=334, help="documents per simulated portal")
+    parser.add_argument("--portals", type=int, default=4, help="simulated portals")
+    parser.add_argument("--scale", type=int, default=250, help="documents per simulated portal")
     parser.add_argument("--workers", type=int, default=2, help="Celery workers")
+    parser.add_argument("--run-timeout", type=float, default=1800, help="seconds allowed to each path's run")
     args = parser.parse_args()
+    signal.signal(signal.SIGTERM, _terminate)  # clean up (finally) when stopped by kill or a timeout
 
-    import yaml
-
+    from pipeline.settings import settings_from_env
     from simulator.server import start_simulator
     from warehouse.services import EmbeddedS3
 
@@ -144,16 +218,15 @@ def main() -> int:
     sim_log.setLevel(logging.DEBUG)
     sim_log.addHandler(counter)
     sim_log.propagate = False
-    stack = None
-    redis_url = None
+    stack = sim = redis_url = None
+    figures: dict = {"load": {}}
     try:
-        sim = start_simulator(work / "simulator")
+        sim_config, registry = simulated_portals(work, args.portals)
+        sim = start_simulator(work / "simulator", config=sim_config)
         sim.state.reset(scale=args.scale)
-        registry = yaml.safe_load((ROOT / "config" / "portals.yaml").read_text())
-        for entry in registry["portals"]:
-            entry["schedule"] = None
-        (work / "portals.yaml").write_text(yaml.safe_dump(registry, allow_unicode=True))
-        portals = [p for p in load_registry(str(work / "portals.yaml")) if p.enabled]
+        portals = [
+            p for p in load_registry(str(work / "portals.yaml"), env={**os.environ, **sim.env()}) if p.enabled
+        ]
         portal_ids = [p.id for p in portals]
         base_env = {
             **sim.env(),
@@ -166,28 +239,26 @@ def main() -> int:
         }
         max_pages = {"max_pages": max(50, args.scale // 20 + 2)}
 
-        # 1. directives run, one portal after the other.
+        # 1. directives run, one portal after the other; then again with nothing new.
         cli_wh = create_database(pg_admin, "bench_cli")
         databases.append(cli_wh)
+        cli_registry = copy.deepcopy(registry)
+        for entry in cli_registry["portals"]:
+            entry.setdefault("options", {}).update(max_pages)
+        (work / "portals-cli.yaml").write_text(yaml_dump(cli_registry))
         cli_env = {
             **os.environ,
             **base_env,
+            "DIRECTIVES_REGISTRY": str(work / "portals-cli.yaml"),
             "DIRECTIVES_S3_BUCKET": "bench-cli",
             "DIRECTIVES_WAREHOUSE_URL": cli_wh,
         }
-        cli_registry = dict(registry)
-        for entry in cli_registry["portals"]:
-            entry.setdefault("options", {}).update(max_pages)
-        (work / "portals-cli.yaml").write_text(yaml.safe_dump(cli_registry, allow_unicode=True))
-        cli_env["DIRECTIVES_REGISTRY"] = str(work / "portals-cli.yaml")
-        started = time.monotonic()
-        for portal_id in portal_ids:
-            subprocess.run(
-                [str(Path(sys.executable).parent / "directives"), "run", portal_id],
-                env=cli_env, check=True, stdout=subprocess.DEVNULL,
-            )  # fmt: skip
-        cli_seconds = time.monotonic() - started
+        figures["load"]["directives run"] = load_average()
+        cli_seconds = run_cli(portal_ids, cli_env, args.run_timeout)
         cli_docs = documents_in(cli_wh, portal_ids)
+        counter.counts.clear()
+        cli_second_seconds = run_cli(portal_ids, cli_env, args.run_timeout)
+        cli_second_requests = dict(counter.counts)
 
         # 2. Airflow, CeleryExecutor.
         af_wh = create_database(pg_admin, "bench_airflow_wh")
@@ -206,22 +277,29 @@ def main() -> int:
         dag_ids = [p.dag_id for p in portals]
         stack.wait_for_dags(set(dag_ids))
         peaks: dict[str, float] = {}
+        figures["load"]["Airflow"] = load_average()
         started = time.monotonic()
         trigger(stack, dag_ids, "bench-1", max_pages)
-        states = wait_for_runs(stack, "bench-1", dag_ids, peaks, workers)
+        states = wait_for_runs(stack, "bench-1", dag_ids, peaks, workers, args.run_timeout)
         airflow_seconds = time.monotonic() - started
         airflow_docs = documents_in(af_wh, portal_ids)
+        mapped = stack.query(
+            "SELECT count(*) FROM task_instance WHERE run_id = 'bench-1' AND map_index >= 0"
+        )[0][0]
 
-        # 3. A second run with nothing new: requests per portal.
+        # 3. A second Airflow run with nothing new: requests per portal.
         counter.counts.clear()
         started = time.monotonic()
         trigger(stack, dag_ids, "bench-2", max_pages)
-        states2 = wait_for_runs(stack, "bench-2", dag_ids, peaks, workers)
+        states2 = wait_for_runs(stack, "bench-2", dag_ids, peaks, workers, args.run_timeout)
         second_seconds = time.monotonic() - started
         second_requests = dict(counter.counts)
+        figures["load"]["end"] = load_average()
     finally:
         if stack is not None:
             stack.stop()
+        if sim is not None:
+            sim.stop()
         if redis_url is not None:
             import redis
 
@@ -231,25 +309,40 @@ def main() -> int:
         if databases:
             drop_databases(pg_admin, databases)
 
-    print(f"\nSimulator scale {args.scale} documents per portal x {len(portal_ids)} portals")
-    print(f"{'path':<40} {'documents':>9} {'wall s':>8} {'docs/min':>9}")
-    cli_rate = cli_docs / cli_seconds * 60
-    print(f"{'directives run (sequential)':<40} {cli_docs:>9} {cli_seconds:>8.0f} {cli_rate:>9.0f}")
-    label = f"Airflow Celery, {args.workers} workers (prefork)"
-    print(
-        f"{label:<40} {airflow_docs:>9} {airflow_seconds:>8.0f} {airflow_docs / airflow_seconds * 60:>9.0f}"
-    )
+    total = args.scale * len(portal_ids)
+    print(f"\nSimulator: {len(portal_ids)} portals x {args.scale} documents = {total}; "
+          f"chunks of {settings_from_env().chunk_size} documents; {os.cpu_count()} CPU cores")  # fmt: skip
+    print(f"{'path':<44} {'documents':>9} {'wall s':>8} {'docs/min':>9}")
+    rows = [
+        ("directives run (portals one after the other)", cli_docs, cli_seconds),
+        (f"Airflow CeleryExecutor, {args.workers} workers (prefork)", airflow_docs, airflow_seconds),
+    ]
+    for label, docs, seconds in rows:
+        print(f"{label:<44} {docs:>9} {seconds:>8.0f} {docs / seconds * 60:>9.0f}")
     print(f"Airflow overhead ratio (wall Airflow / wall directives run): {airflow_seconds / cli_seconds:.2f}")
+    print(f"mapped task instances in the Airflow run: {mapped}")
     print(
         "peak RSS per worker (worker + task processes): "
         + ", ".join(f"{k} {v:.0f} MiB" for k, v in peaks.items())
     )
-    print(f"run states: {states}; second run: {states2} in {second_seconds:.0f} s")
-    print(
-        "second run, nothing new, requests per portal: "
-        + ", ".join(f"{k} {v}" for k, v in second_requests.items())
-    )
-    return 0 if set(states.values()) == {"success"} and set(states2.values()) == {"success"} else 1
+    print(f"Airflow run states: {states}; second run: {states2}")
+    for label, seconds, requests in (
+        ("directives run", cli_second_seconds, cli_second_requests),
+        ("Airflow", second_seconds, second_requests),
+    ):
+        per_portal = ", ".join(f"{p} {requests.get(p, 0)}" for p in portal_ids)
+        print(f"second run, nothing new, {label} ({seconds:.0f} s): requests per portal: {per_portal}")
+    print("load average (1/5/15 min) at the start of each path and at the end: "
+          + "; ".join(f"{k} {v}" for k, v in figures["load"].items()))  # fmt: skip
+    print(f"documents (loaded + quarantined) equal in both paths: {cli_docs == airflow_docs == total}")
+    ok = set(states.values()) == {"success"} and set(states2.values()) == {"success"}
+    return 0 if ok and cli_docs == airflow_docs == total else 1
+
+
+def yaml_dump(data) -> str:
+    import yaml
+
+    return yaml.safe_dump(data, allow_unicode=True)
 
 
 if __name__ == "__main__":

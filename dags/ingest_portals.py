@@ -4,10 +4,16 @@ The registry is config/portals.yaml, or the file $DIRECTIVES_REGISTRY names.
 
 Kept free of business logic: each task builds a PipelineContext and calls one function of pipeline.stages.
 Only manifest keys (short strings) travel through XCom; the data itself stays in the object store.
-Airflow-side resources: the tasks that talk to the portal run in the host's pool (pipeline.deployment;
-created by scripts/airflow_setup.py), the load task updates the portal's documents Asset, storage and
-warehouse come from the Airflow connections `directives_s3` / `directives_warehouse` when defined, and a
-triggered run takes typed parameters (max_pages, since), so a backfill is a run with a form.
+Shape: choose_path -> discover -> split -> chunks.fetch -> chunks.extract (a task group mapped over chunks
+of the discovered documents, pipeline/chunks.py, so that workers share a big portal; chunk i's extract starts
+as soon as its fetch is done) -> validate -> load (each once, over all chunks: one Checkpoint and one Data
+Docs site per run, counts reconciled over the whole run). With the run parameter `reprocess` the path goes to
+the `reprocess` task instead: the stored originals read again with the current parser, no request sent.
+Airflow-side resources: the tasks that talk to the portal run in the host's pool at the pool's share of the
+host's rate limit (pipeline.deployment; created by scripts/airflow_setup.py), load and reprocess update the
+portal's documents Asset, storage and warehouse come from the Airflow connections `directives_s3` /
+`directives_warehouse` when defined, and a triggered run takes typed parameters (max_pages, since,
+reprocess), so a backfill is a run with a form.
 """
 
 from __future__ import annotations
@@ -15,26 +21,35 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, datetime
 
-from airflow.sdk import Asset, Param, dag, task
+from airflow.sdk import Asset, Param, dag, task, task_group
 
 from pipeline.alerts import failure_message, send_alert
-from pipeline.deployment import documents_asset_uri, pool_name
+from pipeline.deployment import HostPool, documents_asset_uri, host_pools, pool_name
 from pipeline.settings import S3_CONNECTION_ID, WAREHOUSE_CONNECTION_ID, settings_from_env
 from scrapers.adapters.base import DEFAULT_MAX_PAGES
 from scrapers.registry import Portal, load_registry
 
 TASK_DOCS = {
+    "choose_path": "Chooses the run's path from its `reprocess` parameter: crawl the portal (discover "
+    "onwards) or re-read the stored originals (reprocess).",
     "discover": "Walks the portal's listing pages (at most `max_pages`) and writes the references found to a "
     "manifest in the object store. Fails when the listing yields nothing: a broken scraper is never a "
     "success.",
-    "fetch": "Revisits known documents with conditional requests and fetches new or changed ones in full; "
-    "every original goes to the object store (content-addressed) and the crawl's WARC file.",
-    "extract": "Extracts text and metadata from each new original in a sandboxed parser; what cannot be "
-    "extracted goes to quarantine with the original and the reason.",
-    "validate": "Runs the Great Expectations suite over the batch; failing records go to quarantine with the "
-    "failed expectations. The only task that imports GX.",
+    "split": "Splits the discovered references into chunk manifests of `DIRECTIVES_CHUNK_SIZE` documents; "
+    "fetch and extract run once per chunk, so that several workers share a big portal.",
+    "fetch": "For one chunk of the discovered documents: revisits known documents with conditional requests "
+    "and fetches new or changed ones in full; every original goes to the object store (content-addressed) "
+    "and the crawl's WARC file.",
+    "extract": "For one chunk: extracts text and metadata from each new original in a sandboxed parser; what "
+    "cannot be extracted goes to quarantine with the original and the reason.",
+    "validate": "Runs the Great Expectations suite (the portal's Checkpoint) once over the records of all "
+    "the chunks; failing records go to quarantine with the failed expectations. The only task that "
+    "imports GX.",
     "load": "Upserts the records into the warehouse (a changed document becomes a new version), reconciles "
-    "the run's counts and updates the portal's documents Asset.",
+    "the run's counts over all chunks and updates the portal's documents Asset.",
+    "reprocess": "Re-reads every stored original of the portal with the current parser (extract, validate, "
+    "load; no request to the portal): a parser change gives new record versions, a quarantined document "
+    "the new parser can read is loaded. Runs instead of the crawl when the `reprocess` parameter is true.",
 }
 
 
@@ -73,7 +88,9 @@ def _connection(conn_id: str):
         return None
 
 
-def _context(portal_id: str, run_id: str, params: dict | None = None):
+def _context(portal_id: str, run_id: str, params: dict | None = None, rate_per_sec: float | None = None):
+    """The task's PipelineContext; `rate_per_sec`: the request rate of a task in the host's pool (its
+    share of the host's limit, pipeline.deployment), in place of the portal's whole rate."""
     from pipeline.context import PipelineContext
     from pipeline.settings import apply_connections
     from scrapers.registry import get_portal
@@ -87,10 +104,12 @@ def _context(portal_id: str, run_id: str, params: dict | None = None):
     portal = get_portal(portal_id, settings.registry_path)
     if params.get("max_pages"):
         portal = replace(portal, options={**portal.options, "max_pages": int(params["max_pages"])})
+    if rate_per_sec is not None:
+        portal = replace(portal, rate_limit_per_sec=min(portal.rate_limit_per_sec, rate_per_sec))
     return PipelineContext(settings, portal, run_id)
 
 
-def build_portal_dag(portal: Portal):
+def build_portal_dag(portal: Portal, host_pool: HostPool):
     settings = settings_from_env()  # limits only: no connection, no credential is read at parse time
     default_args = {
         "owner": "directives",
@@ -100,10 +119,11 @@ def build_portal_dag(portal: Portal):
         "on_failure_callback": notify_failure,
     }
     documents = Asset(name=f"documents_{portal.id}", uri=documents_asset_uri(portal))
-    portal_pool = pool_name(portal)
+    portal_pool = host_pool.name
+    pool_rate = host_pool.task_rate_per_sec
 
-    def stage_task(stage: str, **kwargs):
-        return task(
+    def stage_task(stage: str, decorator=task, **kwargs):
+        return decorator(
             task_id=stage,
             doc_md=TASK_DOCS[stage],
             execution_timeout=settings.stage_timeouts[stage],
@@ -133,57 +153,106 @@ def build_portal_dag(portal: Portal):
                 format="date",
                 description="Only documents listed as dated on or after this day (YYYY-MM-DD); empty: all.",
             ),
+            "reprocess": Param(
+                False,
+                type="boolean",
+                description="Re-read the stored originals with the current parser instead of crawling "
+                "(no request to the portal), e.g. after a parser change.",
+            ),
         },
         tags=["directives", portal.cms, portal.level, portal.province_name],
         doc_md=(
-            f"Ingests **{portal.name}** ({portal.base_url}, CMS family `{portal.cms}`): discover → fetch → "
-            "extract → validate → load. Originals go to the object store before the warehouse load; "
-            "documents that cannot be parsed or validated go to quarantine with their reasons. "
+            f"Ingests **{portal.name}** ({portal.base_url}, CMS family `{portal.cms}`): discover → "
+            "fetch → extract (mapped over chunks of the documents) → validate → load. Originals go to the "
+            "object store before the warehouse load; documents that cannot be parsed or validated go to "
+            "quarantine with their reasons. "
             f"Requests to the portal run in pool `{portal_pool}`; the load updates asset "
-            f"`{documents.uri}`. Trigger with a config to backfill (`max_pages`, `since`)."
+            f"`{documents.uri}`. Trigger with a config to backfill (`max_pages`, `since`) or to re-read the "
+            "archive with the current parser (`reprocess`)."
         ),
     )
     def ingest():
         portal_id = portal.id
 
+        @stage_task("choose_path", decorator=task.branch)
+        def choose_path(params=None) -> str:
+            return "reprocess" if (params or {}).get("reprocess") else "discover"
+
         @stage_task("discover", pool=portal_pool)
         def discover(params=None, run_id=None) -> str:
             from pipeline import stages
 
-            return stages.discover(_context(portal_id, run_id, params))
+            return stages.discover(_context(portal_id, run_id, params, pool_rate))
+
+        @stage_task("split")
+        def split(discover_key: str, params=None, run_id=None) -> list[str]:
+            from pipeline.chunks import split_discovery
+
+            ctx = _context(portal_id, run_id, params)
+            return split_discovery(ctx.store, portal_id, discover_key, ctx.settings.chunk_size)
 
         @stage_task("fetch", pool=portal_pool)
-        def fetch(discover_key: str, params=None, run_id=None) -> dict:
+        def fetch(chunk_key: str, params=None, run_id=None) -> dict:
             from pipeline import stages
+            from pipeline.chunks import chunk_label
 
-            return stages.fetch(_context(portal_id, run_id, params), discover_key)
+            ctx = _context(portal_id, run_id, params, pool_rate)
+            ctx.crawl_part = chunk_label(chunk_key)  # one WARC file per chunk
+            return stages.fetch(ctx, chunk_key)
 
         @stage_task("extract")
         def extract(fetched: dict, params=None, run_id=None) -> dict:
             from pipeline import stages
 
-            return stages.extract(_context(portal_id, run_id, params), fetched)
+            return {
+                "fetched": fetched,
+                "extracted": stages.extract(_context(portal_id, run_id, params), fetched),
+            }
+
+        @task_group(group_id="chunks")
+        def per_chunk(chunk_key: str):
+            """fetch -> extract of one chunk of the discovered documents."""
+            return extract(fetch(chunk_key))
 
         @stage_task("validate")
-        def validate(extracted: dict, params=None, run_id=None) -> dict:
+        def validate(chunks: list[dict], params=None, run_id=None) -> dict:
             from pipeline import stages
+            from pipeline.chunks import merge_handovers
 
-            return stages.validate(_context(portal_id, run_id, params), extracted)
+            ctx = _context(portal_id, run_id, params)
+            extracted = merge_handovers(ctx.store, portal_id, "extract", [c["extracted"] for c in chunks])
+            return stages.validate(ctx, extracted)
 
         @stage_task("load", outlets=[documents])
-        def load(validated: dict, fetched: dict, params=None, run_id=None) -> dict:
+        def load(validated: dict, chunks: list[dict], params=None, run_id=None) -> dict:
             from pipeline import stages
+            from pipeline.chunks import merge_handovers
 
-            summary = stages.load(_context(portal_id, run_id, params), validated, fetched)
+            ctx = _context(portal_id, run_id, params)
+            fetched = merge_handovers(ctx.store, portal_id, "fetch", [c["fetched"] for c in chunks])
+            summary = stages.load(ctx, validated, fetched)
             print("run summary:", summary.as_dict())
             return summary.as_dict()
 
-        fetched = fetch(discover())
-        load(validate(extract(fetched)), fetched)
+        @stage_task("reprocess", outlets=[documents])
+        def reprocess(params=None, run_id=None) -> dict:
+            from pipeline.reprocess import reprocess as reprocess_stored
+
+            summary = reprocess_stored(_context(portal_id, run_id, params))
+            print("run summary:", summary.as_dict())
+            return summary.as_dict()
+
+        path = choose_path()
+        discovered = discover()
+        chunks = per_chunk.expand(chunk_key=split(discovered))
+        load(validate(chunks), chunks)
+        path >> [discovered, reprocess()]
 
     return ingest()
 
 
-for _portal in load_registry():
+_REGISTRY = load_registry()
+_POOLS = {pool.name: pool for pool in host_pools(_REGISTRY, settings_from_env().host_tasks)}
+for _portal in _REGISTRY:
     if _portal.enabled:
-        globals()[_portal.dag_id] = build_portal_dag(_portal)
+        globals()[_portal.dag_id] = build_portal_dag(_portal, _POOLS[pool_name(_portal)])

@@ -30,10 +30,13 @@ log = logging.getLogger(__name__)
 
 
 class PipelineContext:
-    def __init__(self, settings: Settings, portal: Portal, run_id: str):
+    def __init__(self, settings: Settings, portal: Portal, run_id: str, crawl_part: str | None = None):
         self.settings = settings
         self.portal = portal
         self.run_id = run_id
+        # Which part of the run's crawl this context fetches (a chunk, pipeline/chunks.py): each part keeps
+        # its own WARC file, so the chunks of one run do not replace each other's.
+        self.crawl_part = crawl_part
 
     @cached_property
     def store(self):
@@ -118,8 +121,8 @@ class PipelineContext:
         )
 
     def store_crawl_record(self, warc: WarcRecorder, stage: str) -> str:
-        """Upload the crawl's WARC file; one key per run and stage, so a retried task replaces its own."""
-        key = keys.warc_key(self.portal.id, self.run_id, stage)
+        """Upload the crawl's WARC file; one key per run, stage and part: a retried task replaces its own."""
+        key = keys.warc_key(self.portal.id, self.run_id, stage, self.crawl_part)
         self.store.put_file(key, warc.finish(), content_type="application/warc")
         return key
 

@@ -29,6 +29,9 @@ DEFAULT_STAGE_TIMEOUT_MINUTES = {
     "extract": 120,
     "validate": 30,
     "load": 30,
+    "split": 5,  # the discovered refs into chunk manifests (pipeline/chunks.py)
+    "reprocess": 120,  # a run that re-reads the stored originals (pipeline/reprocess.py)
+    "choose_path": 5,  # crawl or reprocess, by the run's `reprocess` parameter
     "audit_originals": 120,  # the fixity audit (dags/fixity.py)
 }
 # Airflow connection ids that, when defined, take precedence over the DIRECTIVES_S3_* / warehouse variables.
@@ -60,6 +63,13 @@ class Settings:
     task_retry_delay: timedelta = timedelta(minutes=2)
     # Only documents the listing dates on or after this day are processed (a run parameter); None = all.
     since: date | None = None
+    # Documents per chunk of a run in Airflow: fetch and extract are mapped over chunks so that several
+    # workers share a big portal (pipeline/chunks.py). Small enough to spread 250 documents over workers,
+    # large enough that a task's start-up (~seconds) stays small beside its work.
+    chunk_size: int = 50
+    # Tasks that may send requests to one host at once (the size of its pool, pipeline/deployment.py); the
+    # host's rate limit is divided among them.
+    host_tasks: int = 2
 
     def with_overrides(self, **changes) -> Settings:
         return replace(self, **changes)
@@ -106,7 +116,16 @@ def settings_from_env(env: Mapping[str, str] | None = None) -> Settings:
         respect_robots=_flag(env.get("DIRECTIVES_RESPECT_ROBOTS"), True),
         stage_timeouts=timeouts,
         task_retry_delay=timedelta(seconds=float(env.get("DIRECTIVES_TASK_RETRY_DELAY_SECONDS", 120))),
+        chunk_size=_positive(env, "DIRECTIVES_CHUNK_SIZE", 50),
+        host_tasks=_positive(env, "DIRECTIVES_HOST_TASKS", 2),
     )
+
+
+def _positive(env: Mapping[str, str], name: str, default: int) -> int:
+    value = int(env.get(name, default))
+    if value < 1:
+        raise ValueError(f"{name} must be a positive integer, got {value}")
+    return value
 
 
 class ConnectionLike(Protocol):

@@ -16,11 +16,12 @@ def main() -> int:
     from airflow.models.pool import Pool
 
     from pipeline.deployment import host_pools
+    from pipeline.settings import settings_from_env
     from scrapers.registry import load_registry
 
-    for pool in host_pools(load_registry()):
+    for pool in host_pools(load_registry(), settings_from_env().host_tasks):
         Pool.create_or_update_pool(pool.name, pool.slots, pool.description, include_deferred=False)
-        print(f"pool {pool.name}: {pool.slots} slot(s)")
+        print(f"pool {pool.name}: {pool.slots} slot(s), {pool.task_rate_per_sec:g} req/s each")
     return 0
 
 

@@ -39,6 +39,7 @@ def manifest_key(portal_id: str, stage: str, digest: str) -> str:
     return f"manifests/{portal_id}/{stage}/{digest}.json"
 
 
-def warc_key(portal_id: str, run_id: str, stage: str) -> str:
+def warc_key(portal_id: str, run_id: str, stage: str, part: str | None = None) -> str:
     safe_run = re.sub(r"[^A-Za-z0-9._-]+", "_", run_id)
-    return f"warc/{portal_id}/{safe_run}-{stage}.warc.gz"
+    suffix = f"-{re.sub(r'[^A-Za-z0-9._-]+', '_', part)}" if part else ""
+    return f"warc/{portal_id}/{safe_run}-{stage}{suffix}.warc.gz"

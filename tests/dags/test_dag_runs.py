@@ -189,3 +189,33 @@ def test_each_run_that_validates_publishes_offline_data_docs(store, pipeline_env
     assert remote_assets(store.get_bytes(index).decode()) == []
     var_copy = Path(pipeline_env["DIRECTIVES_VAR_DIR"]) / index
     assert var_copy.is_file()
+
+
+def test_reprocess_param_rereads_the_stored_originals_without_a_request(
+    dagbag, warehouse, store, pipeline_env, monkeypatch
+):
+    """`reprocess: true` takes the other branch: the stored originals read by the current parser (here a
+    newer parser version), every document a new version from the same original; the portal, whose address
+    now answers nothing, gets no request."""
+    import parsers.record
+    from simulator.server import env_name
+    from tests.services import free_port
+
+    portal_id = "sim-gialai-tu"
+    current = {row["doc_key"]: row for row in warehouse.current_documents(portal_id)}
+    held = [row for row in warehouse.quarantined(portal_id) if row["original_sha256"]]  # read again too
+    assert current
+    originals = store.count_objects("originals/")
+    monkeypatch.setenv(env_name(portal_id), f"http://127.0.0.1:{free_port()}")
+    monkeypatch.setattr(parsers.record, "PARSER_VERSION", "9999.1")
+    dagrun = run_dag(dagbag, portal_id, run_conf={"reprocess": True})
+    states = {ti.task_id: ti.state for ti in dagrun.get_task_instances()}
+    assert states["reprocess"] == "success" and states["discover"] == "skipped", states
+    run = warehouse.latest_run(portal_id)
+    assert (run["discovered"], run["updated"], run["new"]) == (len(current) + len(held), len(current), 0)
+    assert warehouse.fetches(dagrun.run_id, portal_id) == []
+    assert store.count_objects("originals/") == originals
+    for doc_key, before in current.items():
+        versions = warehouse.document_versions(portal_id, doc_key)
+        assert versions[-1]["parser_version"] == "9999.1", doc_key
+        assert versions[-1]["original_sha256"] == before["original_sha256"]
