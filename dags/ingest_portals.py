@@ -123,8 +123,11 @@ def build_portal_dag(portal: Portal, host_pool: HostPool):
     pool_rate = host_pool.task_rate_per_sec
 
     def stage_task(stage: str, decorator=task, **kwargs):
+        # multiple_outputs off: a hand-over dict is one XCom (TaskFlow would split a `-> dict` into keys,
+        # and the chunks' outputs would no longer reach validate/load as a list of dicts).
         return decorator(
             task_id=stage,
+            multiple_outputs=False,
             doc_md=TASK_DOCS[stage],
             execution_timeout=settings.stage_timeouts[stage],
             **kwargs,
@@ -217,19 +220,21 @@ def build_portal_dag(portal: Portal, host_pool: HostPool):
         @stage_task("validate")
         def validate(chunks: list[dict], params=None, run_id=None) -> dict:
             from pipeline import stages
-            from pipeline.chunks import merge_handovers
+            from pipeline.chunks import chunk_outputs, merge_handovers
 
             ctx = _context(portal_id, run_id, params)
-            extracted = merge_handovers(ctx.store, portal_id, "extract", [c["extracted"] for c in chunks])
+            parts = [c["extracted"] for c in chunk_outputs(chunks)]
+            extracted = merge_handovers(ctx.store, portal_id, "extract", parts)
             return stages.validate(ctx, extracted)
 
         @stage_task("load", outlets=[documents])
         def load(validated: dict, chunks: list[dict], params=None, run_id=None) -> dict:
             from pipeline import stages
-            from pipeline.chunks import merge_handovers
+            from pipeline.chunks import chunk_outputs, merge_handovers
 
             ctx = _context(portal_id, run_id, params)
-            fetched = merge_handovers(ctx.store, portal_id, "fetch", [c["fetched"] for c in chunks])
+            parts = [c["fetched"] for c in chunk_outputs(chunks)]
+            fetched = merge_handovers(ctx.store, portal_id, "fetch", parts)
             summary = stages.load(ctx, validated, fetched)
             print("run summary:", summary.as_dict())
             return summary.as_dict()

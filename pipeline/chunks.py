@@ -48,6 +48,15 @@ def split_discovery(store, portal_id: str, discover_key: str, size: int) -> list
     return keys
 
 
+def chunk_outputs(value: Any) -> list[dict]:
+    """The outputs of the mapped chunk tasks as a list. Airflow hands a downstream task the list of the
+    mapped instances' values, except when there was one instance: then the value itself (seen with 3.3 when
+    a portal has one chunk)."""
+    if isinstance(value, dict):
+        return [value]
+    return list(value)
+
+
 def merge_handovers(store, portal_id: str, stage: str, parts: Sequence[dict]) -> dict:
     """One hand-over from the chunks' hand-overs of `stage` (in chunk order): their work items in one
     manifest; counts added; lists (keys, reasons) concatenated; dicts of lists (outcome keys) merged by key;

@@ -182,7 +182,10 @@ class AirflowStack:
     def dag_run_states(self, run_id: str) -> dict[str, str]:
         return dict(self.query("SELECT dag_id, state FROM dag_run WHERE run_id = %s", run_id))
 
-    def running_tasks(self, run_id: str) -> list[tuple[str, str, int | None]]:
+    def running_tasks(self, run_id: str) -> list[tuple[str, str, int, int | None]]:
+        """(dag_id, task_id, map_index, pid) of the running task instances (map_index -1: not mapped)."""
         return self.query(
-            "SELECT dag_id, task_id, pid FROM task_instance WHERE run_id = %s AND state = 'running'", run_id
+            "SELECT dag_id, task_id, map_index, pid FROM task_instance "
+            "WHERE run_id = %s AND state = 'running'",
+            run_id,
         )

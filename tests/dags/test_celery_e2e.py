@@ -2,9 +2,10 @@
 
 Starts api-server, scheduler, dag-processor and two Celery workers on a PostgreSQL metadata database created
 for the test and a Redis database number of its own (tests/dags/airflow_stack.py), triggers every simulator
-DAG with run parameters, SIGKILLs the worker (with its task processes) that runs the first fetch or extract,
-and checks that every run still succeeds, the killed task was retried, and the warehouse holds each document
-once. Prints the wall time (about 3-5 minutes here, most of it Airflow start-up and the heartbeat timeout).
+DAG with run parameters, SIGKILLs the worker (with its task processes) that runs the first fetch or extract
+(mapped task instances: one per chunk of CHUNK_SIZE documents, so each portal has several), and checks that
+every run still succeeds, the killed task instance was retried, and the warehouse holds each document once.
+Prints the wall time (about 3-5 minutes here, most of it Airflow start-up and the heartbeat timeout).
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ from tests.services import free_port
 RUN_ID = "celery-e2e-1"
 WORKERS = ("worker-a", "worker-b")
 RUN_TIMEOUT = 900
+CHUNK_SIZE = 3  # the simulator's portals publish 6-8 documents: several chunks each
+MAPPED = ("chunks.fetch", "chunks.extract")
 
 
 def _manual_registry(path: Path) -> Path:
@@ -68,6 +71,7 @@ def stack(tmp_path_factory, create_database, redis_url, s3_server, simulator):
         "DIRECTIVES_WAREHOUSE_URL": warehouse_url,
         "DIRECTIVES_VAR_DIR": str(home / "var"),
         "DIRECTIVES_TASK_RETRY_DELAY_SECONDS": "1",
+        "DIRECTIVES_CHUNK_SIZE": str(CHUNK_SIZE),
     }
     for portal_id, url in simulator.base_urls.items():
         env["DIRECTIVES_SIM_URL_" + portal_id.upper().replace("-", "_")] = url
@@ -116,7 +120,7 @@ def test_simulator_dags_succeed_on_celery_when_a_worker_dies_mid_task(stack, sim
     _trigger(stack, dag_ids)
     triggered = time.monotonic()
 
-    killed: tuple[str, str, str] | None = None
+    killed: tuple[str, str, int, str] | None = None
     deadline = time.monotonic() + RUN_TIMEOUT
     while time.monotonic() < deadline:
         states = stack.dag_run_states(RUN_ID)
@@ -124,12 +128,12 @@ def test_simulator_dags_succeed_on_celery_when_a_worker_dies_mid_task(stack, sim
             break
         if killed is None:
             workers = {stack.processes[name].pid: name for name in WORKERS}
-            for dag_id, task_id, pid in stack.running_tasks(RUN_ID):
-                owner = _owner(pid, workers) if pid and task_id in ("fetch", "extract") else None
+            for dag_id, task_id, map_index, pid in stack.running_tasks(RUN_ID):
+                owner = _owner(pid, workers) if pid and task_id in MAPPED else None
                 if owner:
                     stack.kill_group(owner)
-                    killed = (dag_id, task_id, owner)
-                    print(f"SIGKILLed {owner} while it ran {dag_id}.{task_id}")
+                    killed = (dag_id, task_id, map_index, owner)
+                    print(f"SIGKILLed {owner} while it ran {dag_id}.{task_id}[{map_index}]")
                     stack.start_worker(owner)  # as compose's `restart: always` would
                     break
         stack.check_alive()
@@ -143,17 +147,28 @@ def test_simulator_dags_succeed_on_celery_when_a_worker_dies_mid_task(stack, sim
 
     assert stack.dag_run_states(RUN_ID) == dict.fromkeys(dag_ids, "success")
     assert killed, "no fetch/extract task was seen running on a worker: nothing was killed"
-    dag_id, task_id, _ = killed
+    dag_id, task_id, map_index, _ = killed
     [(state, tries)] = stack.query(
-        "SELECT state, try_number FROM task_instance WHERE dag_id=%s AND task_id=%s AND run_id=%s",
-        dag_id, task_id, RUN_ID,
+        "SELECT state, try_number FROM task_instance "
+        "WHERE dag_id=%s AND task_id=%s AND run_id=%s AND map_index=%s",
+        dag_id, task_id, RUN_ID, map_index,
     )  # fmt: skip
     assert state == "success" and tries >= 2, (state, tries)
+    # fetch and extract ran mapped, one instance per chunk, all of them successful
+    for portal in portals:
+        expected_chunks = -(-len(simulator.state.documents(portal.id)) // CHUNK_SIZE)
+        mapped = stack.query(
+            "SELECT task_id, count(*) FROM task_instance WHERE dag_id=%s AND run_id=%s AND map_index >= 0 "
+            "AND state = 'success' GROUP BY task_id",
+            portal.dag_id, RUN_ID,
+        )  # fmt: skip
+        assert dict(mapped) == dict.fromkeys(MAPPED, expected_chunks), (portal.id, mapped)
 
     # The deployment's resources were used: host pools for the portal requests, an Asset event per load.
     pools = {row[0] for row in stack.query("SELECT pool FROM slot_pool WHERE pool <> 'default_pool'")}
     used = stack.query(
-        "SELECT DISTINCT pool FROM task_instance WHERE run_id = %s AND task_id IN ('discover', 'fetch')",
+        "SELECT DISTINCT pool FROM task_instance "
+        "WHERE run_id = %s AND task_id IN ('discover', 'chunks.fetch')",
         RUN_ID,
     )
     assert {row[0] for row in used} <= pools and len(pools) == len(portals)

@@ -14,7 +14,14 @@ import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 from pipeline import stages
-from pipeline.chunks import ChunkMergeError, chunk_bounds, chunk_label, merge_handovers, split_discovery
+from pipeline.chunks import (
+    ChunkMergeError,
+    chunk_bounds,
+    chunk_label,
+    chunk_outputs,
+    merge_handovers,
+    split_discovery,
+)
 from pipeline.context import PipelineContext
 from pipeline.manifests import read_manifest, write_manifest
 from pipeline.settings import settings_from_env
@@ -27,6 +34,12 @@ def test_chunk_bounds_cover_every_item_once():
     assert chunk_bounds(0, 50) == [(0, 0)]  # nothing discovered: one empty chunk, the run still closes
     with pytest.raises(ValueError, match="at least 1"):
         chunk_bounds(3, 0)
+
+
+def test_chunk_outputs_are_a_list_even_for_one_chunk():
+    one = {"fetched": {}, "extracted": {}}
+    assert chunk_outputs(one) == [one]
+    assert chunk_outputs((one, one)) == [one, one]
 
 
 def test_split_keeps_the_order_and_carries_the_rest_once(object_store):
