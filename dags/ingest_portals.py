@@ -7,7 +7,7 @@ Only manifest keys (short strings) travel through XCom; the data itself stays in
 Airflow-side resources: the tasks that talk to the portal run in the host's pool (pipeline.deployment;
 created by scripts/airflow_setup.py), the load task updates the portal's documents Asset, storage and
 warehouse come from the Airflow connections `directives_s3` / `directives_warehouse` when defined, and a
-triggered run takes typed parameters (max_pages, since), so a backfill is a run with a form.
+triggered run takes typed parameters (max_pages, since, full_walk), so a backfill is a run with a form.
 """
 
 from __future__ import annotations
@@ -87,6 +87,8 @@ def _context(portal_id: str, run_id: str, params: dict | None = None):
     portal = get_portal(portal_id, settings.registry_path)
     if params.get("max_pages"):
         portal = replace(portal, options={**portal.options, "max_pages": int(params["max_pages"])})
+    if params.get("full_walk"):
+        settings = settings.with_overrides(full_walk=True)
     return PipelineContext(settings, portal, run_id)
 
 
@@ -133,6 +135,12 @@ def build_portal_dag(portal: Portal):
                 format="date",
                 description="Only documents listed as dated on or after this day (YYYY-MM-DD); empty: all.",
             ),
+            "full_walk": Param(
+                False,
+                type="boolean",
+                description="Walk every listing page and revisit every known document (a backfill); "
+                "otherwise a scheduled run stops at the first listing page that shows nothing new.",
+            ),
         },
         tags=["directives", portal.cms, portal.level, portal.province_name],
         doc_md=(
@@ -140,7 +148,7 @@ def build_portal_dag(portal: Portal):
             "extract → validate → load. Originals go to the object store before the warehouse load; "
             "documents that cannot be parsed or validated go to quarantine with their reasons. "
             f"Requests to the portal run in pool `{portal_pool}`; the load updates asset "
-            f"`{documents.uri}`. Trigger with a config to backfill (`max_pages`, `since`)."
+            f"`{documents.uri}`. Trigger with a config to backfill (`max_pages`, `since`, `full_walk`)."
         ),
     )
     def ingest():

@@ -60,6 +60,9 @@ class Settings:
     task_retry_delay: timedelta = timedelta(minutes=2)
     # Only documents the listing dates on or after this day are processed (a run parameter); None = all.
     since: date | None = None
+    # Walk every listing page and revisit every known document this run (a backfill), instead of the
+    # incremental walk a scheduled run makes between the portal's full walks (pipeline/walk.py).
+    full_walk: bool = False
 
     def with_overrides(self, **changes) -> Settings:
         return replace(self, **changes)
