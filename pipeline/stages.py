@@ -96,7 +96,8 @@ def discover(ctx: PipelineContext, limit: int | None = None) -> str:
     adapter = get_adapter(ctx.portal.cms)
     limit = limit if limit is not None else ctx.settings.max_documents_per_run
     known = ctx.warehouse_state()
-    plan = plan_walk(ctx.warehouse, ctx.portal, ctx.run_id, bool(known), ctx.settings.full_walk)
+    to_repair = sum(1 for state in known.values() if state.get("sha256") in ctx.corrupt_originals)
+    plan = plan_walk(ctx.warehouse, ctx.portal, ctx.run_id, bool(known), ctx.settings.full_walk, to_repair)
     digests = ctx.warehouse.listing_digests(ctx.portal.id)
 
     def settled(ref: DocumentRef) -> bool:

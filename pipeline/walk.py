@@ -12,6 +12,7 @@ listing_rows). A file replaced at the same URL under the same listing row is inv
 walk: the full walk every `full_walk_every` runs finds it.
 
 A walk is full on a portal's first run (nothing archived), on a backfill run (run parameter full_walk), when
+a fixity audit found stored originals of the portal corrupt (the run fetches them again to repair them), when
 no earlier finished run completed a full walk (read the whole listing: a capped or broken full walk does not
 count), and when the last `full_walk_every` - 1 finished runs were not complete full walks. The count comes
 from the runs table, so it survives restarts and is the same for the CLI and Airflow.
@@ -68,12 +69,16 @@ def complete_full_walk(run: Mapping[str, Any]) -> bool:
     return run["walk"] == FULL and run.get("walk_stop") == "end"
 
 
-def plan_walk(warehouse, portal, run_id: str, archived: bool, backfill: bool) -> WalkPlan:
-    """Full or incremental, and why (see the module's docstring)."""
+def plan_walk(warehouse, portal, run_id: str, archived: bool, backfill: bool, to_repair: int = 0) -> WalkPlan:
+    """Full or incremental, and why (see the module's docstring). `to_repair`: known documents whose stored
+    original a fixity audit found corrupt: only a full walk is sure to reach them, wherever they are
+    listed."""
     if not archived:
         return WalkPlan(FULL, "first run: nothing of the portal is archived yet")
     if backfill:
         return WalkPlan(FULL, "backfill: a full walk was asked for (full_walk)")
+    if to_repair:
+        return WalkPlan(FULL, f"repair: {to_repair} stored original(s) found corrupt by a fixity audit")
     every = full_walk_every(portal)
     if every <= 1:
         return WalkPlan(FULL, "every run is a full walk (options.full_walk_every = 1)")

@@ -62,6 +62,8 @@ def test_run_params_are_typed(dagbag):
         assert params["max_pages"] == portal.options["max_pages"]
         assert params.get_param("since").schema["format"] == "date"
         assert params["since"] is None
+        assert params.get_param("full_walk").schema["type"] == "boolean"
+        assert params["full_walk"] is False
 
 
 def test_connections_replace_the_environment_in_the_same_settings():
