@@ -83,12 +83,10 @@ def plan_walk(warehouse, portal, run_id: str, archived: bool, backfill: bool, to
     if every <= 1:
         return WalkPlan(FULL, "every run is a full walk (options.full_walk_every = 1)")
     recent = warehouse.finished_runs(portal.id, every - 1, before_run=run_id)
-    since_full = next((i for i, run in enumerate(recent) if complete_full_walk(run)), None)
-    if since_full is not None:
+    if any(complete_full_walk(run) for run in recent):
+        # Worded the same from run to run: the reason is part of the (content-addressed) discover manifest.
         return WalkPlan(
-            INCREMENTAL,
-            f"scheduled: the last complete full walk was {since_full + 1} run(s) ago, the next one is due "
-            f"every {every} runs (options.full_walk_every)",
+            INCREMENTAL, f"scheduled: between full walks, one every {every} runs (options.full_walk_every)"
         )
     if len(recent) < every - 1:
         return WalkPlan(FULL, "no earlier run walked the whole listing")

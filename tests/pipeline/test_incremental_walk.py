@@ -121,8 +121,16 @@ def test_first_run_walks_everything_and_a_run_with_nothing_new_costs_two_request
     # seeing 2 of the 6 documents is what an incremental run does, not a listing that shrank
     assert not [text for text in alerts if "the listing shows" in text]
 
+    after_second = stored_keys(settings)
     third, _, requests = run(settings, simulator, "third")
     assert len(requests) <= 2 and third.walk == "incremental"
+    assert stored_keys(settings) == after_second  # the same walk again writes nothing
+
+
+def stored_keys(settings) -> set[str]:
+    from pipeline.context import object_store
+
+    return set(object_store(settings).list_keys(""))
 
 
 def test_an_incremental_run_finds_a_document_added_on_page_one(settings, simulator):
@@ -163,6 +171,15 @@ def test_a_backfill_run_walks_in_full(settings, simulator):
     assert summary.walk == "full" and "backfill" in summary.walk_reason
     assert summary.discovered == len(simulator.state.documents(PORTAL)) and len(listing_pages(requests)) >= 3
     assert summary.status == "success"
+
+    from directives_cli.main import cli
+
+    result = CliRunner().invoke(cli, ["run", PORTAL, "--full-walk"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["walk"] == "full"
+    assert "full walk (backfill" in result.stderr and "read to the end of the listing" in result.stderr
+    result = CliRunner().invoke(cli, ["run", PORTAL])
+    assert "incremental walk (scheduled" in result.stderr and "known, unchanged" in result.stderr
 
 
 def test_a_first_run_stopped_at_the_page_cap_is_degraded_with_the_reason(settings, simulator, caplog):
