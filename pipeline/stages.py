@@ -113,9 +113,18 @@ def discover(ctx: PipelineContext, limit: int | None = None) -> str:
     capped: list[dict] = []
     pages, stopped_at_known = 0, False
 
+    walked: set[str] = set()
+
     def stop_after_page(page_refs: list[DocumentRef]) -> bool:
+        """The page shows nothing new. A document the walk met before (a sidebar of latest posts, a row
+        listed twice) is judged by its first row, the one discover keeps."""
         nonlocal stopped_at_known
-        nothing_new = all(settled(ref) for ref in page_refs)
+        first_rows = []
+        for ref in page_refs:
+            if ref.doc_key not in walked:
+                walked.add(ref.doc_key)
+                first_rows.append(ref)
+        nothing_new = all(settled(ref) for ref in first_rows)
         stopped_at_known = stopped_at_known or nothing_new
         return nothing_new
 
