@@ -104,6 +104,8 @@ def _walk(row: dict) -> str:
     """'incremental:known', 'full:end', 'full:page_cap'... ('-' for runs from before the walk was kept)."""
     if not row.get("walk"):
         return "-"
+    if row["walk"] == "none":
+        return "none (reprocess)"
     return f"{row['walk']}:{row.get('walk_stop') or '?'}/{row.get('walk_pages') or 0}p"
 
 

@@ -30,6 +30,7 @@ from scrapers.adapters.base import DEFAULT_FULL_WALK_EVERY
 from scrapers.models import DocumentRef
 
 FULL, INCREMENTAL = "full", "incremental"
+NO_WALK = "none"  # a reprocess: stored originals read again, no listing
 # Why a walk stopped, most serious first (a run with several listings reports the most serious one).
 STOPS = ("page_cap", "listing_failure", "limit", "known", "end")
 
@@ -82,7 +83,7 @@ def plan_walk(warehouse, portal, run_id: str, archived: bool, backfill: bool, to
     every = full_walk_every(portal)
     if every <= 1:
         return WalkPlan(FULL, "every run is a full walk (options.full_walk_every = 1)")
-    recent = warehouse.finished_runs(portal.id, every - 1, before_run=run_id)
+    recent = warehouse.finished_walks(portal.id, every - 1, before_run=run_id)
     if any(complete_full_walk(run) for run in recent):
         # Worded the same from run to run: the reason is part of the (content-addressed) discover manifest.
         return WalkPlan(

@@ -456,13 +456,15 @@ class Warehouse:
         crawling did)."""
         condition = "AND status = 'success' AND run_id <> :run_id"
         if whole_listing:
-            condition += " AND coalesce(walk_stop, 'end') = 'end'"
+            condition += " AND coalesce(walk_stop, 'end') = 'end' AND coalesce(walk, 'full') <> 'none'"
         return self._newest_run(portal_id, condition, {"run_id": before_run or ""})
 
-    def finished_runs(self, portal_id: str, limit: int, before_run: str | None = None) -> list[dict]:
-        """The newest runs of the portal that finished (success or degraded), other than `before_run`."""
+    def finished_walks(self, portal_id: str, limit: int, before_run: str | None = None) -> list[dict]:
+        """The newest runs of the portal that walked its listing and finished (success or degraded), other
+        than `before_run`; a reprocess (walk 'none') read no listing."""
         return self.query(
             "SELECT * FROM runs WHERE portal_id = :portal_id AND status IN ('success', 'degraded') "
+            "AND coalesce(walk, 'full') <> 'none' "
             "AND run_id <> :run_id ORDER BY started_at DESC, run_id DESC LIMIT :limit",
             {"portal_id": portal_id, "run_id": before_run or "", "limit": int(limit)},
             table="runs",

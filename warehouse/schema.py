@@ -201,7 +201,8 @@ RUNS = Table(
             "walk",
             "text",
             "full (every listing page, every known document revisited) or incremental (stops at the first "
-            "listing page that shows nothing new); null on runs from before incremental crawling (full).",
+            "listing page that shows nothing new), none for a reprocess (no listing read); null on runs from "
+            "before incremental crawling (full).",
         ),
         C(
             "walk_reason",

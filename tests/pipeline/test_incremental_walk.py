@@ -18,6 +18,7 @@ import pytest
 from click.testing import CliRunner
 
 from pipeline.context import PipelineContext
+from pipeline.reprocess import reprocess
 from pipeline.settings import settings_from_env
 from pipeline.stages import run_all
 from scrapers.registry import get_portal
@@ -179,6 +180,12 @@ def test_a_file_changed_on_a_later_page_is_found_by_the_full_walk_every_n_runs(s
     for name in ("second", "third"):  # incremental: the listing row is the same, the file is not visited
         summary, _, _ = run(settings, simulator, name, **every)
         assert (summary.walk, summary.updated) == ("incremental", 0)
+        if name == "second":  # a reprocess reads no listing: it neither is nor postpones a full walk
+            ctx = PipelineContext(settings, get_portal(PORTAL), f"reprocess__{uuid.uuid4().hex[:6]}")
+            try:
+                assert reprocess(ctx).walk == "none"
+            finally:
+                ctx.close()
     fourth, row, _ = run(settings, simulator, "fourth", **every)
     assert fourth.walk == "full" and "every 3" in fourth.walk_reason and fourth.walk_stop == "end"
     assert fourth.updated == 1 and row["walk"] == "full"
