@@ -32,8 +32,7 @@ log = logging.getLogger(__name__)
 
 Progress = Callable[[int], None]
 STAGES = ("discover", "fetch", "extract", "validate", "load")
-
-
+# How a run walked the listing (pipeline/walk.py): discover's hand-over -> fetch's -> RunSummary -> runs.
 WALK_FIELDS = ("walk", "walk_reason", "walk_stop", "walk_pages")
 
 
@@ -93,7 +92,6 @@ def discover(ctx: PipelineContext, limit: int | None = None) -> str:
     writes nothing new. The hand-over also says how the walk went (mode, why it stopped, page caps reached,
     listing pages that failed) and which documents the listing shows unchanged."""
     ctx.warehouse.start_run(ctx.run_id, ctx.portal.id)
-    adapter = get_adapter(ctx.portal.cms)
     limit = limit if limit is not None else ctx.settings.max_documents_per_run
     known = ctx.warehouse_state()
     to_repair = sum(1 for state in known.values() if state.get("sha256") in ctx.corrupt_originals)
@@ -109,75 +107,90 @@ def discover(ctx: PipelineContext, limit: int | None = None) -> str:
             and digests.get(ref.doc_key) == listing_digest(ref)
         )
 
-    listing_failures: list[dict] = []
-    capped: list[dict] = []
-    pages, stopped_at_known = 0, False
-
-    walked: set[str] = set()
-
-    def stop_after_page(page_refs: list[DocumentRef]) -> bool:
-        """The page shows nothing new. A document the walk met before (a sidebar of latest posts, a row
-        listed twice) is judged by its first row, the one discover keeps."""
-        nonlocal stopped_at_known
-        first_rows = []
-        for ref in page_refs:
-            if ref.doc_key not in walked:
-                walked.add(ref.doc_key)
-                first_rows.append(ref)
-        nothing_new = all(settled(ref) for ref in first_rows)
-        stopped_at_known = stopped_at_known or nothing_new
-        return nothing_new
-
-    with ctx.http_session() as session:
-
-        def listing_page(url: str) -> str:
-            nonlocal pages
-            pages += 1
-            return session.get_text(url)
-
-        refs = list(
-            adapter.discover(
-                ctx.portal,
-                listing_page,
-                limit=limit,
-                open_details=False,
-                on_listing_failure=lambda url, exc: listing_failures.append({"url": url, "reason": str(exc)}),
-                on_page_cap=lambda url, cap: capped.append({"next_url": url, "max_pages": cap}),
-                stop_after_page=None if plan.full else stop_after_page,
-            )
-        )
-    if not refs and listing_failures:
+    walked = _walk_listings(ctx, limit, None if plan.full else settled)
+    refs = walked.refs
+    if not refs and walked.listing_failures:
         raise NoDocumentsFound(
             f"{ctx.portal.id}: no listing page could be read: "
-            + "; ".join(f"{f['url']}: {f['reason']}" for f in listing_failures)
+            + "; ".join(f"{f['url']}: {f['reason']}" for f in walked.listing_failures)
         )
     if not refs:
         raise NoDocumentsFound(
             f"{ctx.portal.id}: the {ctx.portal.cms} adapter found no documents at "
             f"{', '.join(ctx.portal.listing_urls())} — the site or its markup probably changed"
         )
-    stop = walk_stop(plan, capped, listing_failures, bool(limit) and len(refs) >= limit, stopped_at_known)
-    walk = {"walk": plan.mode, "walk_reason": plan.reason, "walk_stop": stop, "walk_pages": pages}
+    stop = walk_stop(
+        plan, walked.capped, walked.listing_failures, bool(limit) and len(refs) >= limit, walked.at_known
+    )
+    walk = {"walk": plan.mode, "walk_reason": plan.reason, "walk_stop": stop, "walk_pages": walked.pages}
     # Run parameter `since` (a backfill of a period): documents the listing dates earlier are left out.
     if ctx.settings.since is not None:
         refs = [ref for ref in refs if _listed_since(ref, ctx.settings.since)]
     refs.sort(key=lambda ref: ref.doc_key)
     log.info("%s: discovered %d documents; %s", ctx.portal.id, len(refs), describe(walk))
-    for cap in capped:
+    for cap in walked.capped:
         log.warning("%s: %s", ctx.portal.id, capped_reason(cap))
     if stop == "end":  # only a walk that read the whole listing tells how long the listing is
         _alert_if_listing_shrank(ctx, len(refs), limit)
     handover: dict[str, Any] = {"refs": [r.to_dict() for r in refs], "walk": walk}
-    if listing_failures:  # pages the walk could not read: the run goes on and names them (degraded)
-        handover["listing_failures"] = listing_failures
-    if capped:  # the walk stopped at its page cap with more pages to read: the run says so (degraded)
-        handover["listing_capped"] = capped
+    if walked.listing_failures:  # pages the walk could not read: the run goes on and names them (degraded)
+        handover["listing_failures"] = walked.listing_failures
+    if walked.capped:  # the walk stopped at its page cap with more pages to read: the run says so (degraded)
+        handover["listing_capped"] = walked.capped
     if not plan.full:  # known documents the listing shows as the archive holds them: not revisited
         handover["listing_unchanged"] = sorted(ref.doc_key for ref in refs if settled(ref))
     # Listing rows that are new or changed: recorded by load once the run has settled their documents.
-    changed = {ref.doc_key: listing_digest(ref) for ref in refs}
-    handover["listing_digests"] = {k: d for k, d in sorted(changed.items()) if digests.get(k) != d}
+    rows = {ref.doc_key: listing_digest(ref) for ref in refs}
+    handover["listing_digests"] = {k: d for k, d in sorted(rows.items()) if digests.get(k) != d}
     return write_manifest(ctx.store, ctx.portal.id, "discover", handover)
+
+
+@dataclass
+class _Walked:
+    """What the adapter's walk of the listings gave: the refs and how it went."""
+
+    refs: list[DocumentRef] = field(default_factory=list)
+    pages: int = 0  # listing pages requested
+    at_known: bool = False  # a walk stopped at a page of settled documents
+    listing_failures: list[dict] = field(default_factory=list)  # {url, reason}
+    capped: list[dict] = field(default_factory=list)  # {next_url, max_pages}
+
+
+def _walk_listings(
+    ctx: PipelineContext, limit: int | None, settled: Callable[[DocumentRef], bool] | None
+) -> _Walked:
+    """The listing pages only, in one session. With `settled` (an incremental walk) each listing's walk
+    ends after the first page whose documents are all settled; a document the walk met before (a sidebar
+    of latest posts, a row listed twice) is judged by its first row, the one discover keeps."""
+    walked, met = _Walked(), set()
+
+    def stop_after_page(page_refs: list[DocumentRef]) -> bool:
+        first_rows = [ref for ref in page_refs if ref.doc_key not in met]
+        met.update(ref.doc_key for ref in page_refs)
+        nothing_new = settled is not None and all(settled(ref) for ref in first_rows)
+        walked.at_known = walked.at_known or nothing_new
+        return nothing_new
+
+    with ctx.http_session() as session:
+
+        def listing_page(url: str) -> str:
+            walked.pages += 1
+            return session.get_text(url)
+
+        walked.refs = list(
+            get_adapter(ctx.portal.cms).discover(
+                ctx.portal,
+                listing_page,
+                limit=limit,
+                open_details=False,
+                on_listing_failure=lambda url, exc: walked.listing_failures.append(
+                    {"url": url, "reason": str(exc)}
+                ),
+                on_page_cap=lambda url, cap: walked.capped.append({"next_url": url, "max_pages": cap}),
+                stop_after_page=stop_after_page if settled is not None else None,
+            )
+        )
+    return walked
 
 
 def _listed_since(ref: DocumentRef, since: date) -> bool:
