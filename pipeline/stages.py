@@ -4,7 +4,8 @@ discover -> fetch -> extract -> validate -> load. A stage hands the next one a s
 through XCom): counts, readable reasons, and the object-store key of a manifest holding the actual work
 items, written only when there is work (see pipeline/manifests.py). Every stage is idempotent: rerunning it
 for the same run, or running the whole pipeline again when nothing changed on the portal, writes no new
-object and no new row version.
+object and no new row version (beyond, once, the discover manifest of a walk that differs from the last
+one: it says how the listing was walked, pipeline/walk.py).
 """
 
 from __future__ import annotations
