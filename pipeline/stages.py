@@ -98,17 +98,24 @@ def discover(ctx: PipelineContext, limit: int | None = None) -> str:
     to_repair = sum(1 for state in known.values() if state.get("sha256") in ctx.corrupt_originals)
     plan = plan_walk(ctx.warehouse, ctx.portal, ctx.run_id, bool(known), ctx.settings.full_walk, to_repair)
     digests = ctx.warehouse.listing_digests(ctx.portal.id)
+    # Documents an earlier run could not fetch: an incremental walk goes on until it has met them again.
+    retry = {
+        row["doc_key"]
+        for row in ctx.warehouse.quarantined(ctx.portal.id)
+        if row["stage"] == "fetch" and not row.get("original_sha256")
+    }
 
     def settled(ref: DocumentRef) -> bool:
-        """Known, not to be repaired, and its listing row as the archive recorded it."""
+        """Known, not to be repaired or retried, and its listing row as the archive recorded it."""
         state = known.get(ref.doc_key)
         return (
             bool(state)
+            and ref.doc_key not in retry
             and state.get("sha256") not in ctx.corrupt_originals
             and digests.get(ref.doc_key) == listing_digest(ref)
         )
 
-    walked = _walk_listings(ctx, limit, None if plan.full else settled)
+    walked = _walk_listings(ctx, limit, None if plan.full else settled, retry)
     refs = walked.refs
     if not refs and walked.listing_failures:
         raise NoDocumentsFound(
@@ -158,17 +165,21 @@ class _Walked:
 
 
 def _walk_listings(
-    ctx: PipelineContext, limit: int | None, settled: Callable[[DocumentRef], bool] | None
+    ctx: PipelineContext,
+    limit: int | None,
+    settled: Callable[[DocumentRef], bool] | None,
+    to_meet: set[str] = frozenset(),
 ) -> _Walked:
     """The listing pages only, in one session. With `settled` (an incremental walk) each listing's walk
-    ends after the first page whose documents are all settled; a document the walk met before (a sidebar
-    of latest posts, a row listed twice) is judged by its first row, the one discover keeps."""
+    ends after the first page whose documents are all settled, once it has met every doc_key of `to_meet`
+    (documents to retry, wherever they are listed); a document the walk met before (a sidebar of latest
+    posts, a row listed twice) is judged by its first row, the one discover keeps."""
     walked, met = _Walked(), set()
 
     def stop_after_page(page_refs: list[DocumentRef]) -> bool:
         first_rows = [ref for ref in page_refs if ref.doc_key not in met]
         met.update(ref.doc_key for ref in page_refs)
-        nothing_new = settled is not None and all(settled(ref) for ref in first_rows)
+        nothing_new = settled is not None and all(settled(ref) for ref in first_rows) and to_meet <= met
         walked.at_known = walked.at_known or nothing_new
         return nothing_new
 

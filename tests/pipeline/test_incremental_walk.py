@@ -192,6 +192,33 @@ def test_a_file_changed_on_a_later_page_is_found_by_the_full_walk_every_n_runs(s
     assert run(settings, simulator, "fifth", **every)[0].walk == "incremental"
 
 
+def test_a_document_that_failed_on_a_later_page_is_retried_by_the_next_incremental_run(
+    settings, simulator, monkeypatch
+):
+    from simulator.faults import Fault, FaultProxy
+    from simulator.server import env_name
+
+    with FaultProxy(simulator.base_urls[PORTAL]) as proxy:  # its URLs throughout: the same listing rows
+        monkeypatch.setenv(env_name(PORTAL), proxy.url)
+        run(settings, simulator, "first")
+        [changed] = [d for d in simulator.state.documents(PORTAL)[2:] if d.kind == "text-pdf"]
+        ctx = PipelineContext(settings, get_portal(PORTAL), "check")
+        try:
+            row = ctx.warehouse.current_version(PORTAL, str(changed.doc_key))
+            detail_url = ctx.store.get_json(row["record_key"])["ref"]["detail_url"]
+        finally:
+            ctx.close()
+        simulator.state.change_document(PORTAL, changed.doc_key)  # new file: the detail page is opened
+        proxy.set_faults([Fault("status", match=re.escape(detail_url.split("/", 3)[3]), times=None)])
+        broken, _, _ = run(settings, simulator, "broken", full_walk=True)
+        assert broken.failed == 1 and broken.status == "degraded"
+        proxy.set_faults([])
+        retried, _, _ = run(settings, simulator, "retried")
+    # page 1 shows nothing new, but the walk goes on until it meets the document to retry
+    assert (retried.walk, retried.failed, retried.updated) == ("incremental", 0, 1)
+    assert 1 < retried.walk_pages and retried.status == "success"
+
+
 def test_a_backfill_run_walks_in_full(settings, simulator):
     run(settings, simulator, "first")
     summary, _, requests = run(settings, simulator, "backfill", full_walk=True)
