@@ -8,8 +8,9 @@ new costs robots.txt and the first listing page, whatever the archive's size.
 "Unchanged on the listing": the archive holds the document (a current version, or an open quarantine entry
 with its original; see PipelineContext.warehouse_state) and its listing row (detail URL, title, listed
 fields, file links) has the digest the archive recorded when a run last settled the document (table
-listing_rows). A file replaced at the same URL under the same listing row is invisible to an incremental
-walk: the full walk every `full_walk_every` runs finds it.
+listing_rows), and no earlier run failed to fetch it (such a document is visited again, and the walk goes on
+until it has met all of them). A file replaced at the same URL under the same listing row is invisible to
+an incremental walk: the full walk every `full_walk_every` runs finds it.
 
 A walk is full on a portal's first run (nothing archived), on a backfill run (run parameter full_walk), when
 a fixity audit found stored originals of the portal corrupt (the run fetches them again to repair them), when
