@@ -39,6 +39,7 @@ def main() -> int:
         default=None,
         help="options.max_pages (default: enough for the whole listing)",
     )
+    parser.add_argument("--portals", default=None, help="only these portals, comma-separated (default: all)")
     parser.add_argument(
         "--last",
         default="sim-thanhhoa-camthuy-hu",
@@ -66,6 +67,8 @@ def main() -> int:
             entry.setdefault("options", {})["max_pages"] = max_pages
         (work / "portals.yaml").write_text(yaml.safe_dump(registry, allow_unicode=True))
         portals = [p.id for p in load_registry(str(work / "portals.yaml")) if p.enabled]
+        if args.portals:
+            portals = [p for p in portals if p in args.portals.split(",")]
         env = {
             **os.environ,
             **sim.env(),
