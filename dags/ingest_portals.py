@@ -13,7 +13,7 @@ Airflow-side resources: the tasks that talk to the portal run in the host's pool
 host's rate limit (pipeline.deployment; created by scripts/airflow_setup.py), load and reprocess update the
 portal's documents Asset, storage and warehouse come from the Airflow connections `directives_s3` /
 `directives_warehouse` when defined, and a triggered run takes typed parameters (max_pages, since,
-reprocess), so a backfill is a run with a form.
+full_walk, reprocess), so a backfill is a run with a form.
 """
 
 from __future__ import annotations
@@ -101,6 +101,8 @@ def _context(portal_id: str, run_id: str, params: dict | None = None, rate_per_s
     )
     if params.get("since"):
         settings = settings.with_overrides(since=date.fromisoformat(params["since"]))
+    if params.get("full_walk"):
+        settings = settings.with_overrides(full_walk=True)
     portal = get_portal(portal_id, settings.registry_path)
     if params.get("max_pages"):
         portal = replace(portal, options={**portal.options, "max_pages": int(params["max_pages"])})
@@ -162,6 +164,12 @@ def build_portal_dag(portal: Portal, host_pool: HostPool):
                 description="Re-read the stored originals with the current parser instead of crawling "
                 "(no request to the portal), e.g. after a parser change.",
             ),
+            "full_walk": Param(
+                False,
+                type="boolean",
+                description="Walk every listing page and revisit every known document (a backfill); "
+                "otherwise a scheduled run stops at the first listing page that shows nothing new.",
+            ),
         },
         tags=["directives", portal.cms, portal.level, portal.province_name],
         doc_md=(
@@ -170,8 +178,8 @@ def build_portal_dag(portal: Portal, host_pool: HostPool):
             "object store before the warehouse load; documents that cannot be parsed or validated go to "
             "quarantine with their reasons. "
             f"Requests to the portal run in pool `{portal_pool}`; the load updates asset "
-            f"`{documents.uri}`. Trigger with a config to backfill (`max_pages`, `since`) or to re-read the "
-            "archive with the current parser (`reprocess`)."
+            f"`{documents.uri}`. Trigger with a config to backfill (`max_pages`, `since`, `full_walk`) "
+            "or to re-read the archive with the current parser (`reprocess`)."
         ),
     )
     def ingest():

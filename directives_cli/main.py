@@ -93,8 +93,18 @@ def discover(portal_id: str, registry: str | None, limit: int | None) -> None:
 @REGISTRY_OPTION
 @click.option("--limit", type=int, default=None, help="Process at most N documents.")
 @click.option("--run-id", default=None, help="Run id (default: manual__<UTC time>).")
-def run(portal_id: str, registry: str | None, limit: int | None, run_id: str | None) -> None:
-    """Run one portal's whole pipeline (the same code the DAG tasks call) and print the summary."""
+@click.option(
+    "--full-walk",
+    is_flag=True,
+    help="Walk every listing page and revisit every known document (a backfill), instead of stopping at "
+    "the first listing page that shows nothing new.",
+)
+def run(portal_id: str, registry: str | None, limit: int | None, run_id: str | None, full_walk: bool) -> None:
+    """Run one portal's whole pipeline (the same code the DAG tasks call) and print the summary.
+
+    A portal's first run, a --full-walk run and every Nth run (options.full_walk_every) walk the whole
+    listing; the others stop at the first listing page whose documents are all archived and unchanged.
+    """
     import uuid
     from datetime import UTC, datetime
 
@@ -107,7 +117,7 @@ def run(portal_id: str, registry: str | None, limit: int | None, run_id: str | N
 
     portal = _portal_or_exit(portal_id, registry)
     run_id = run_id or f"manual__{datetime.now(UTC).strftime('%Y%m%dT%H%M%S')}_{uuid.uuid4().hex[:6]}"
-    settings = settings_from_env()
+    settings = settings_from_env().with_overrides(full_walk=full_walk)
     with embedded_s3_if_default(settings):
         ctx = PipelineContext(settings, portal, run_id)
         try:
@@ -129,13 +139,20 @@ def run(portal_id: str, registry: str | None, limit: int | None, run_id: str | N
 
 
 def _report_run(summary) -> None:
-    """The summary as JSON on stdout; the status in words on stderr; a non-zero exit when it failed."""
+    """The summary as JSON on stdout; the walk and the status in words on stderr; a non-zero exit when it
+    failed."""
+    from pipeline.walk import capped_reason, describe
+
     click.echo(json.dumps(summary.as_dict(), ensure_ascii=False, indent=2))
     counts = (
         f"{summary.discovered} discovered: {summary.new} new, {summary.updated} updated, "
         f"{summary.unchanged} unchanged, {summary.quarantined} quarantined, {summary.failed} failed"
         f" ({summary.warned} loaded with quality warnings)"
     )
+    if summary.walk:
+        click.echo(f"{summary.portal_id}: {describe(summary.as_dict())}", err=True)
+    for cap in summary.listing_capped:
+        click.echo(f"{summary.portal_id}: {capped_reason(cap)}", err=True)
     if summary.status == "degraded":
         click.echo(f"{summary.portal_id}: run DEGRADED — {counts}. See `directives quarantine`.", err=True)
     elif summary.status == "failed":

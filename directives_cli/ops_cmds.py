@@ -71,6 +71,7 @@ def health(portal_id: str | None, last_runs: int) -> None:
     """Per portal: the last run, its status and counts, the quarantine share and its trend over the last
     runs."""
     from directives_cli.archive_cmds import _warehouse
+    from pipeline.walk import capped_reason
 
     with _warehouse() as wh:
         rows = [r for r in wh.portal_health() if portal_id in (None, r["portal_id"])]
@@ -79,7 +80,7 @@ def health(portal_id: str | None, last_runs: int) -> None:
         raise click.ClickException("no finished run yet" + (f" for {portal_id}" if portal_id else ""))
     click.echo(
         f"{'portal':28} {'last run':20} {'status':9} {'disc':>4} {'new':>4} {'upd':>4} {'same':>4} "
-        f"{'quar':>4} {'fail':>4} {'share':>6} {'open':>4}  trend (oldest -> newest)"
+        f"{'quar':>4} {'fail':>4} {'share':>6} {'open':>4} {'walk':16}  trend (oldest -> newest)"
     )
     for r in rows:
         trend = " ".join(
@@ -92,8 +93,20 @@ def health(portal_id: str | None, last_runs: int) -> None:
             f"{r['portal_id']:28} {when:20} {r['last_finished_status'] or '-':9} {r['discovered'] or 0:>4} "
             f"{r['new'] or 0:>4} {r['updated'] or 0:>4} {r['unchanged'] or 0:>4} "
             f"{r['run_quarantined'] or 0:>4} {r['failed'] or 0:>4} "
-            f"{r['quarantine_share'] or 0:>6.0%} {r['quarantined'] or 0:>4}  {trend}"
+            f"{r['quarantine_share'] or 0:>6.0%} {r['quarantined'] or 0:>4} {_walk(r):16}  {trend}"
         )
+        caps = r.get("listing_capped") or []
+        for cap in json.loads(caps) if isinstance(caps, str) else caps:  # the view's JSON is not decoded
+            click.echo(f"{'':28} {capped_reason(cap)}")
+
+
+def _walk(row: dict) -> str:
+    """'incremental:known', 'full:end', 'full:page_cap'... ('-' for runs from before the walk was kept)."""
+    if not row.get("walk"):
+        return "-"
+    if row["walk"] == "none":
+        return "none (reprocess)"
+    return f"{row['walk']}:{row.get('walk_stop') or '?'}/{row.get('walk_pages') or 0}p"
 
 
 def _share(run: dict) -> float:

@@ -64,6 +64,8 @@ def degraded_message(summary, threshold: float, reasons: list[str]) -> str:
     listing = (
         f", {len(summary.listing_failures)} listing page(s) unreadable" if summary.listing_failures else ""
     )
+    if getattr(summary, "listing_capped", None):
+        listing += f", the listing walk stopped at its page cap ({len(summary.listing_capped)} listing(s))"
     return (
         f"[directives] {summary.portal_id}: run {summary.run_id} is DEGRADED: "
         f"{summary.discovered} discovered, "

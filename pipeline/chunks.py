@@ -3,7 +3,8 @@
 split_discovery: the discover manifest -> chunk manifests of at most `size` refs each. A chunk has the shape
 of a discover manifest, so stages.fetch reads a chunk as it reads a whole discovery; what the manifest holds
 besides the refs (the listing pages that failed, ...) goes with the first chunk only, so that the merge
-counts it once. merge_handovers: the chunks' fetch (or extract) hand-overs -> the one hand-over that
+counts it once; what it says per document (PER_DOCUMENT: the documents an incremental walk found unchanged on
+the listing) goes to the chunk holding each document. merge_handovers: the chunks' fetch (or extract) hand-overs -> the one hand-over that
 stages.validate / stages.load take, identical to what a single fetch (extract) over all the refs returns.
 
 Chunk and merged manifests are content-addressed (pipeline/manifests.py): splitting or merging again, in a
@@ -36,14 +37,23 @@ def chunk_label(chunk_key: str) -> str:
     return "chunk-" + chunk_key.rsplit("/", 1)[-1].removesuffix(".json")[:16]
 
 
+# Lists of doc_keys in a discover manifest: each chunk gets the part that names its own documents (fetch
+# skips the request for a listing-unchanged document only when its chunk says so).
+PER_DOCUMENT = ("listing_unchanged",)
+
+
 def split_discovery(store, portal_id: str, discover_key: str, size: int) -> list[str]:
     """The keys of the chunk manifests of one discovery, in the discovery's (sorted) order."""
     discovered = read_manifest(store, discover_key)
     refs = discovered["refs"]
-    carried = {key: value for key, value in discovered.items() if key != "refs"}
+    carried = {key: value for key, value in discovered.items() if key != "refs" and key not in PER_DOCUMENT}
     keys = []
     for index, (start, end) in enumerate(chunk_bounds(len(refs), size)):
         chunk = {"refs": refs[start:end], **(carried if index == 0 else {})}
+        own = {ref["doc_key"] for ref in chunk["refs"]}
+        for name in PER_DOCUMENT:
+            if discovered.get(name):
+                chunk[name] = [key for key in discovered[name] if key in own]
         keys.append(write_manifest(store, portal_id, "chunk", chunk))
     return keys
 

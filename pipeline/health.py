@@ -8,7 +8,9 @@ the run is `failed`.
 
 Status: `failed` (the run broke, or it does not reconcile), `degraded` (the share of quarantined + failed
 documents is above the portal's `degraded_threshold` option, default 0.20, or any fetch or listing page
-failed), else `success`. No run stays `running`: the CLI's error path and the DAG's failure callback call
+failed, or a listing walk stopped at options.max_pages while the listing had more pages: documents were
+never looked at), else `success`. An incremental walk that stops at a page of known documents is not a
+cap (pipeline/walk.py). No run stays `running`: the CLI's error path and the DAG's failure callback call
 mark_failed().
 """
 
@@ -19,6 +21,7 @@ from collections import Counter
 from typing import Any
 
 from pipeline.alerts import degraded_message, send_alert
+from pipeline.walk import capped_reason
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +67,7 @@ def run_status(summary, threshold: float) -> str:
     if not summary.reconciliation.get("holds", True):
         return "failed"
     share = (summary.quarantined + summary.failed) / summary.discovered if summary.discovered else 0.0
-    if share > threshold or summary.failed or summary.listing_failures:
+    if share > threshold or summary.failed or summary.listing_failures or summary.listing_capped:
         return "degraded"
     return "success"
 
@@ -73,7 +76,9 @@ def top_reasons(summary, limit: int = 3) -> list[str]:
     """The most frequent reasons, without the doc_key prefix ('125: text is missing' -> 'text is missing')."""
     reasons = [r.split(": ", 1)[-1] for r in (*summary.failure_reasons, *summary.quarantine_reasons)]
     reasons += [f"listing page {f.get('url')}: {f.get('reason')}" for f in summary.listing_failures]
-    return [f"{reason} ({n}x)" for reason, n in Counter(reasons).most_common(limit)]
+    counted = [f"{reason} ({n}x)" for reason, n in Counter(reasons).most_common(limit)]
+    # A page cap leaves documents unseen whatever else went wrong: always named first.
+    return [capped_reason(cap) for cap in summary.listing_capped] + counted
 
 
 def close_run(ctx, summary, discovered_keys: list[str] | None, outcome_keys: dict[str, list[str]]):

@@ -3,7 +3,8 @@
 Each stage writes its output as one JSON manifest and passes only the manifest's key on (through XCom in
 Airflow), so large data never travels through XCom. Manifests are content-addressed and hold nothing that
 changes from run to run (no timestamps): a rerun that finds nothing new produces byte-identical manifests,
-hence writes no new object, and a retried task overwrites nothing.
+hence writes no new object, and a retried task overwrites nothing. (The discover manifest also says how the
+listing was walked, full or incremental: the first run whose walk differs from the last one writes one.)
 """
 
 from __future__ import annotations

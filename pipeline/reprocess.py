@@ -17,6 +17,7 @@ from pipeline.context import PipelineContext
 from pipeline.handover import FetchedItem
 from pipeline.manifests import write_manifest
 from pipeline.stages import RunSummary, extract, load, validate
+from pipeline.walk import NO_WALK
 
 log = logging.getLogger(__name__)
 
@@ -67,5 +68,7 @@ def reprocess(ctx: PipelineContext, doc_key: str | None = None) -> RunSummary:
         "reasons": [],
         "failure_reasons": failure_reasons,
         "listing_failures": [],
+        # No listing read: such a run neither is nor postpones a full walk (pipeline/walk.py).
+        "walk": {"walk": NO_WALK, "walk_reason": "reprocess: the stored originals, no request to the portal"},
     }
     return load(ctx, validate(ctx, extract(ctx, fetched)), fetched)

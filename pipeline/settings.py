@@ -70,6 +70,9 @@ class Settings:
     # Tasks that may send requests to one host at once (the size of its pool, pipeline/deployment.py); the
     # host's rate limit is divided among them.
     host_tasks: int = 2
+    # Walk every listing page and revisit every known document this run (a backfill), instead of the
+    # incremental walk a scheduled run makes between the portal's full walks (pipeline/walk.py).
+    full_walk: bool = False
 
     def with_overrides(self, **changes) -> Settings:
         return replace(self, **changes)

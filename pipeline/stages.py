@@ -4,7 +4,8 @@ discover -> fetch -> extract -> validate -> load. A stage hands the next one a s
 through XCom): counts, readable reasons, and the object-store key of a manifest holding the actual work
 items, written only when there is work (see pipeline/manifests.py). Every stage is idempotent: rerunning it
 for the same run, or running the whole pipeline again when nothing changed on the portal, writes no new
-object and no new row version.
+object and no new row version (beyond, once, the discover manifest of a walk that differs from the last
+one: it says how the listing was walked, pipeline/walk.py).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from pipeline.context import PipelineContext
 from pipeline.handover import ExtractedEntry, FetchedItem, StoredFile, read_items
 from pipeline.manifests import read_manifest, write_manifest
 from pipeline.primary import choose_primary, expects_file, ranked_files
+from pipeline.walk import capped_reason, describe, listing_digest, plan_walk, walk_stop
 from scrapers.adapters import get_adapter
 from scrapers.http import FetchError, FetchResult, PoliteSession
 from scrapers.models import DocumentRef
@@ -31,6 +33,8 @@ log = logging.getLogger(__name__)
 
 Progress = Callable[[int], None]
 STAGES = ("discover", "fetch", "extract", "validate", "load")
+# How a run walked the listing (pipeline/walk.py): discover's hand-over -> fetch's -> RunSummary -> runs.
+WALK_FIELDS = ("walk", "walk_reason", "walk_stop", "walk_pages")
 
 
 class NoDocumentsFound(RuntimeError):
@@ -54,6 +58,13 @@ class RunSummary:
     warned: int = 0
     quality_warnings: int = 0
     listing_failures: list[dict] = field(default_factory=list)
+    # Listing walks that stopped at options.max_pages with more pages to read: {next_url, max_pages}.
+    listing_capped: list[dict] = field(default_factory=list)
+    # How the listing was walked (pipeline/walk.py): full or incremental, why, why it stopped, pages read.
+    walk: str | None = None
+    walk_reason: str | None = None
+    walk_stop: str | None = None
+    walk_pages: int | None = None
     reconciliation: dict[str, Any] = field(default_factory=dict)
     status: str = "running"
 
@@ -77,42 +88,121 @@ def _items(ctx: PipelineContext, handover: dict, kind: type) -> list:
 
 
 def discover(ctx: PipelineContext, limit: int | None = None) -> str:
-    """Walk the portal's listing pages (only those) and write the references found, content-addressed:
-    an unchanged listing gives the same manifest, so a rerun writes nothing new."""
+    """Walk the portal's listing pages (only those), in full or incrementally (pipeline/walk.py), and write
+    the references found, content-addressed: an unchanged listing gives the same manifest, so a rerun
+    writes nothing new. The hand-over also says how the walk went (mode, why it stopped, page caps reached,
+    listing pages that failed) and which documents the listing shows unchanged."""
     ctx.warehouse.start_run(ctx.run_id, ctx.portal.id)
-    adapter = get_adapter(ctx.portal.cms)
     limit = limit if limit is not None else ctx.settings.max_documents_per_run
-    listing_failures: list[dict] = []
-    with ctx.http_session() as session:
-        refs = list(
-            adapter.discover(
-                ctx.portal,
-                session.get_text,
-                limit=limit,
-                open_details=False,
-                on_listing_failure=lambda url, exc: listing_failures.append({"url": url, "reason": str(exc)}),
-            )
+    known = ctx.warehouse_state()
+    to_repair = sum(1 for state in known.values() if state.get("sha256") in ctx.corrupt_originals)
+    plan = plan_walk(ctx.warehouse, ctx.portal, ctx.run_id, bool(known), ctx.settings.full_walk, to_repair)
+    digests = ctx.warehouse.listing_digests(ctx.portal.id)
+    # Documents an earlier run could not fetch: an incremental walk goes on until it has met them again.
+    retry = {
+        row["doc_key"]
+        for row in ctx.warehouse.quarantined(ctx.portal.id)
+        if row["stage"] == "fetch" and not row.get("original_sha256")
+    }
+
+    def settled(ref: DocumentRef) -> bool:
+        """Known, not to be repaired or retried, and its listing row as the archive recorded it."""
+        state = known.get(ref.doc_key)
+        return (
+            bool(state)
+            and ref.doc_key not in retry
+            and state.get("sha256") not in ctx.corrupt_originals
+            and digests.get(ref.doc_key) == listing_digest(ref)
         )
-    if not refs and listing_failures:
+
+    walked = _walk_listings(ctx, limit, None if plan.full else settled, retry)
+    refs = walked.refs
+    if not refs and walked.listing_failures:
         raise NoDocumentsFound(
             f"{ctx.portal.id}: no listing page could be read: "
-            + "; ".join(f"{f['url']}: {f['reason']}" for f in listing_failures)
+            + "; ".join(f"{f['url']}: {f['reason']}" for f in walked.listing_failures)
         )
     if not refs:
         raise NoDocumentsFound(
             f"{ctx.portal.id}: the {ctx.portal.cms} adapter found no documents at "
             f"{', '.join(ctx.portal.listing_urls())} — the site or its markup probably changed"
         )
+    stop = walk_stop(
+        plan, walked.capped, walked.listing_failures, bool(limit) and len(refs) >= limit, walked.at_known
+    )
+    walk = {"walk": plan.mode, "walk_reason": plan.reason, "walk_stop": stop, "walk_pages": walked.pages}
     # Run parameter `since` (a backfill of a period): documents the listing dates earlier are left out.
     if ctx.settings.since is not None:
         refs = [ref for ref in refs if _listed_since(ref, ctx.settings.since)]
     refs.sort(key=lambda ref: ref.doc_key)
-    log.info("%s: discovered %d documents", ctx.portal.id, len(refs))
-    _alert_if_listing_shrank(ctx, len(refs), limit)
-    handover = {"refs": [r.to_dict() for r in refs]}
-    if listing_failures:  # pages the walk could not read: the run goes on and names them (degraded)
-        handover["listing_failures"] = listing_failures
+    log.info("%s: discovered %d documents; %s", ctx.portal.id, len(refs), describe(walk))
+    for cap in walked.capped:
+        log.warning("%s: %s", ctx.portal.id, capped_reason(cap))
+    if stop == "end":  # only a walk that read the whole listing tells how long the listing is
+        _alert_if_listing_shrank(ctx, len(refs), limit)
+    handover: dict[str, Any] = {"refs": [r.to_dict() for r in refs], "walk": walk}
+    if walked.listing_failures:  # pages the walk could not read: the run goes on and names them (degraded)
+        handover["listing_failures"] = walked.listing_failures
+    if walked.capped:  # the walk stopped at its page cap with more pages to read: the run says so (degraded)
+        handover["listing_capped"] = walked.capped
+    if not plan.full:  # known documents the listing shows as the archive holds them: not revisited
+        handover["listing_unchanged"] = sorted(ref.doc_key for ref in refs if settled(ref))
+    # Listing rows that are new or changed: recorded by load once the run has settled their documents.
+    rows = {ref.doc_key: listing_digest(ref) for ref in refs}
+    handover["listing_digests"] = {k: d for k, d in sorted(rows.items()) if digests.get(k) != d}
     return write_manifest(ctx.store, ctx.portal.id, "discover", handover)
+
+
+@dataclass
+class _Walked:
+    """What the adapter's walk of the listings gave: the refs and how it went."""
+
+    refs: list[DocumentRef] = field(default_factory=list)
+    pages: int = 0  # listing pages requested
+    at_known: bool = False  # a walk stopped at a page of settled documents
+    listing_failures: list[dict] = field(default_factory=list)  # {url, reason}
+    capped: list[dict] = field(default_factory=list)  # {next_url, max_pages}
+
+
+def _walk_listings(
+    ctx: PipelineContext,
+    limit: int | None,
+    settled: Callable[[DocumentRef], bool] | None,
+    to_meet: set[str] = frozenset(),
+) -> _Walked:
+    """The listing pages only, in one session. With `settled` (an incremental walk) each listing's walk
+    ends after the first page whose documents are all settled, once it has met every doc_key of `to_meet`
+    (documents to retry, wherever they are listed); a document the walk met before (a sidebar of latest
+    posts, a row listed twice) is judged by its first row, the one discover keeps."""
+    walked, met = _Walked(), set()
+
+    def stop_after_page(page_refs: list[DocumentRef]) -> bool:
+        first_rows = [ref for ref in page_refs if ref.doc_key not in met]
+        met.update(ref.doc_key for ref in page_refs)
+        nothing_new = settled is not None and all(settled(ref) for ref in first_rows) and to_meet <= met
+        walked.at_known = walked.at_known or nothing_new
+        return nothing_new
+
+    with ctx.http_session() as session:
+
+        def listing_page(url: str) -> str:
+            walked.pages += 1
+            return session.get_text(url)
+
+        walked.refs = list(
+            get_adapter(ctx.portal.cms).discover(
+                ctx.portal,
+                listing_page,
+                limit=limit,
+                open_details=False,
+                on_listing_failure=lambda url, exc: walked.listing_failures.append(
+                    {"url": url, "reason": str(exc)}
+                ),
+                on_page_cap=lambda url, cap: walked.capped.append({"next_url": url, "max_pages": cap}),
+                stop_after_page=stop_after_page if settled is not None else None,
+            )
+        )
+    return walked
 
 
 def _listed_since(ref: DocumentRef, since: date) -> bool:
@@ -126,7 +216,9 @@ def _listed_since(ref: DocumentRef, since: date) -> bool:
 
 
 def _alert_if_listing_shrank(ctx: PipelineContext, found: int, limit: int | None) -> None:
-    last = ctx.warehouse.last_successful_run(ctx.portal.id, before_run=ctx.run_id)
+    """Compared with the last successful run that also read the whole listing: an incremental run that
+    stopped at known documents sees fewer of them by design."""
+    last = ctx.warehouse.last_successful_run(ctx.portal.id, before_run=ctx.run_id, whole_listing=True)
     previously = last["discovered"] if last else None
     if listing_shrank(found, previously, limit):
         send_alert(shrank_message(ctx.portal.id, found, previously, ctx.run_id))
@@ -281,38 +373,58 @@ def _fetch_in_full(
 
 
 def fetch(ctx: PipelineContext, discover_key: str, progress: Progress | None = None) -> dict:
+    """Fetch what discover found. A known document the listing shows unchanged in an incremental walk is
+    settled without a request; a known document otherwise gets a conditional GET of its file, anything
+    else a full fetch. No session is opened (not even robots.txt) when nothing needs a request."""
     discovered = read_manifest(ctx.store, discover_key)
     refs = [DocumentRef.from_dict(r) for r in discovered["refs"]]
     known = ctx.warehouse_state()
+    listing_unchanged = set(discovered.get("listing_unchanged") or ())
     work, reasons, failure_reasons = [], [], []
     outcome_keys: dict[str, list[str]] = {"unchanged": [], "quarantined": [], "failed": []}
-    with ctx.crawl_record("fetch") as warc, ctx.http_session(log_fetches=True, warc=warc) as session:
-        for ref in refs:
-            state = known.get(ref.doc_key, {})
-            item, reason = None, None
-            try:
-                status = _revisit(ctx, session, ref, state) if state else None
-                if not status:
-                    status, item, reason = _fetch_in_full(ctx, session, ref, state)
-            except FetchError as exc:
-                ctx.quarantine(ref, "fetch", [str(exc)], files=[], sha256=None)
-                status, reason = "failed", str(exc)
-            if status == "failed":
-                outcome_keys["failed"].append(ref.doc_key)
-                failure_reasons.append(f"{ref.doc_key}: {reason}")
-            elif status == "unchanged":
-                outcome_keys["unchanged"].append(ref.doc_key)
-            elif status == "still-quarantined":
-                outcome_keys["quarantined"].append(ref.doc_key)
-                reasons.append(f"{ref.doc_key}: still in quarantine (the portal serves the same file)")
-            else:
-                work.append(item)
-            if progress:
-                progress(1)
-        # Only a crawl that brought something new is kept: a run that changes nothing writes nothing.
-        if work:
-            warc_key = ctx.store_crawl_record(warc, "fetch")
-            work = [item.with_warc(warc_key) for item in work]
+
+    def settle(ref: DocumentRef, status: str, item: FetchedItem | None, reason: str | None) -> None:
+        """Put the document in its bucket; for an open quarantine entry, `reason` says why it stays."""
+        if status == "failed":
+            outcome_keys["failed"].append(ref.doc_key)
+            failure_reasons.append(f"{ref.doc_key}: {reason}")
+        elif status == "unchanged":
+            outcome_keys["unchanged"].append(ref.doc_key)
+        elif status == "still-quarantined":
+            outcome_keys["quarantined"].append(ref.doc_key)
+            reasons.append(f"{ref.doc_key}: still in quarantine ({reason})")
+        else:
+            work.append(item)
+        if progress:
+            progress(1)
+
+    to_visit = []
+    for ref in refs:
+        state = known.get(ref.doc_key)
+        if ref.doc_key in listing_unchanged and state:
+            # incremental walk: the listing shows it as the archive holds it; no request
+            settle(ref, state["status"], None, "its listing row is unchanged")
+        else:
+            to_visit.append(ref)
+    if to_visit:
+        with ctx.crawl_record("fetch") as warc, ctx.http_session(log_fetches=True, warc=warc) as session:
+            for ref in to_visit:
+                state = known.get(ref.doc_key, {})
+                item, reason = None, None
+                try:
+                    status = _revisit(ctx, session, ref, state) if state else None
+                    if not status:
+                        status, item, reason = _fetch_in_full(ctx, session, ref, state)
+                except FetchError as exc:
+                    ctx.quarantine(ref, "fetch", [str(exc)], files=[], sha256=None)
+                    status, reason = "failed", str(exc)
+                if status == "still-quarantined":
+                    reason = "the portal serves the same file"
+                settle(ref, status, item, reason)
+            # Only a crawl that brought something new is kept: a run that changes nothing writes nothing.
+            if work:
+                warc_key = ctx.store_crawl_record(warc, "fetch")
+                work = [item.with_warc(warc_key) for item in work]
     return {
         "manifest": _manifest_or_none(ctx, "fetch", work),
         "discovered": len(refs),
@@ -324,6 +436,9 @@ def fetch(ctx: PipelineContext, discover_key: str, progress: Progress | None = N
         "reasons": reasons,
         "failure_reasons": failure_reasons,
         "listing_failures": list(discovered.get("listing_failures") or []),
+        "listing_capped": list(discovered.get("listing_capped") or []),
+        "walk": dict(discovered.get("walk") or {}),
+        "listing_digests": dict(discovered.get("listing_digests") or {}),
     }
 
 
@@ -446,6 +561,8 @@ def load(ctx: PipelineContext, validated: dict, fetched: dict) -> RunSummary:
         warned=validated.get("warned", 0),
         quality_warnings=validated.get("quality_warnings", 0),
         listing_failures=list(fetched.get("listing_failures") or []),
+        listing_capped=list(fetched.get("listing_capped") or []),
+        **{k: v for k, v in (fetched.get("walk") or {}).items() if k in WALK_FIELDS},
     )
     outcome_keys = {k: list(v) for k, v in (fetched.get("outcome_keys") or {}).items()}
     outcome_keys.setdefault("quarantined", []).extend(validated.get("quarantined_keys") or [])
@@ -454,7 +571,17 @@ def load(ctx: PipelineContext, validated: dict, fetched: dict) -> RunSummary:
         bucket = {"insert": "new", "update": "updated"}.get(outcome, "unchanged")
         setattr(summary, bucket, getattr(summary, bucket) + 1)
         outcome_keys.setdefault(bucket, []).append(entry.item.doc_key)
+    _record_listing_rows(ctx, fetched.get("listing_digests") or {}, outcome_keys)
     return close_run(ctx, summary, fetched.get("discovered_keys"), outcome_keys)
+
+
+def _record_listing_rows(ctx: PipelineContext, digests: dict, outcome_keys: dict[str, list[str]]) -> None:
+    """The listing rows of the documents the run settled (in the archive now, loaded or quarantined with
+    their original): the next incremental walk compares with them. A failed document keeps no row, so it
+    is visited again."""
+    settled = {key for bucket, keys in outcome_keys.items() if bucket != "failed" for key in keys}
+    rows = {key: digest for key, digest in digests.items() if key in settled}
+    ctx.warehouse.record_listing_rows(ctx.portal.id, ctx.run_id, rows)
 
 
 def _load_one(ctx: PipelineContext, entry: ExtractedEntry) -> str:

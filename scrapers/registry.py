@@ -154,6 +154,7 @@ def portal_from_entry(
     if not isinstance(options, Mapping):
         raise RegistryError(f"{where}: 'options' must be a mapping, got {options!r}")
     _check_adapter(cms, options, _where, lines)
+    _check_positive_int(options, "full_walk_every", _where, _prefixed(lines, "options"))
     return Portal(
         id=portal_id,
         name=str(_require(entry, "name", where)),
@@ -176,6 +177,17 @@ def _prefixed(lines: Mapping[str, Any], prefix: str) -> dict[str, Any]:
     """The lines of a nested mapping's keys; its own line stands in for a key whose line is unknown."""
     nested = {k[len(prefix) + 1 :]: v for k, v in lines.items() if k.startswith(prefix + ".")}
     return {"": lines.get(prefix) or lines.get(""), **nested}
+
+
+def _check_positive_int(options: Mapping[str, Any], name: str, where: str, lines: Mapping[str, Any]) -> None:
+    """An option that counts something (runs, pages) must be a whole number of at least 1."""
+    if name not in options:
+        return
+    value = options[name]
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise RegistryError(
+            f"{_at(lines, name)}{where}: options.{name} must be a whole number of at least 1, got {value!r}"
+        )
 
 
 def _check_adapter(cms: str, options: Mapping[str, Any], where: str, lines: Mapping[str, Any]) -> None:

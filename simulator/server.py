@@ -235,6 +235,8 @@ class PortalHTTPServer(ThreadingHTTPServer):
         super().__init__(address, PortalRequestHandler)
         self.portal_id = portal_id
         self.app = app
+        # Every request target answered, in order: what a crawl really cost the portal (tests, benchmarks).
+        self.requests: list[str] = []
 
 
 class PortalRequestHandler(BaseHTTPRequestHandler):
@@ -249,6 +251,7 @@ class PortalRequestHandler(BaseHTTPRequestHandler):
         self._answer(send_body=False)
 
     def _answer(self, send_body: bool) -> None:
+        self.server.requests.append(self.path)  # list.append is atomic: handler threads may share it
         host = self.headers.get("Host") or "{}:{}".format(*self.server.server_address[:2])
         try:
             response = self.server.app.handle(self.server.portal_id, self.path, f"http://{host}")
@@ -291,6 +294,14 @@ class RunningSimulator:
         return {
             pid: "http://{}:{}".format(*server.server_address[:2]) for pid, server in self.servers.items()
         }
+
+    def requests(self, portal_id: str) -> list[str]:
+        """The request targets the portal has answered so far (path and query), in order."""
+        return list(self.servers[portal_id].requests)
+
+    def clear_requests(self) -> None:
+        for server in self.servers.values():
+            server.requests.clear()
 
     def env(self) -> dict[str, str]:
         """The variables config/portals.yaml reads for the simulated portals' base URLs."""

@@ -337,6 +337,9 @@ class Warehouse:
     def log_fetch(self, **fields: Any) -> None:
         loader.log_fetch(self, **fields)
 
+    def record_listing_rows(self, portal_id: str, run_id: str, digests: Mapping[str, str]) -> None:
+        loader.record_listing_rows(self, portal_id, run_id, digests)
+
     def start_run(self, run_id: str, portal_id: str) -> None:
         loader.start_run(self, run_id, portal_id)
 
@@ -429,6 +432,14 @@ class Warehouse:
         )
         return rows[0] if rows else None
 
+    def listing_digests(self, portal_id: str) -> dict[str, str]:
+        """doc_key -> the digest of the listing row the archive last settled the document with."""
+        rows = self.query(
+            "SELECT doc_key, listing_digest FROM listing_rows WHERE portal_id = :portal_id",
+            {"portal_id": portal_id},
+        )
+        return {row["doc_key"]: row["listing_digest"] for row in rows}
+
     def run(self, run_id: str, portal_id: str) -> dict | None:
         rows = self.query(
             "SELECT * FROM runs WHERE run_id = :run_id AND portal_id = :portal_id",
@@ -437,10 +448,26 @@ class Warehouse:
         )
         return rows[0] if rows else None
 
-    def last_successful_run(self, portal_id: str, before_run: str | None = None) -> dict | None:
-        """The newest run of the portal that ended in success, other than `before_run`."""
-        return self._newest_run(
-            portal_id, "AND status = 'success' AND run_id <> :run_id", {"run_id": before_run or ""}
+    def last_successful_run(
+        self, portal_id: str, before_run: str | None = None, whole_listing: bool = False
+    ) -> dict | None:
+        """The newest run of the portal that ended in success, other than `before_run`; with
+        `whole_listing`, only a run whose walk read the listing to its end (runs from before incremental
+        crawling did)."""
+        condition = "AND status = 'success' AND run_id <> :run_id"
+        if whole_listing:
+            condition += " AND coalesce(walk_stop, 'end') = 'end' AND coalesce(walk, 'full') <> 'none'"
+        return self._newest_run(portal_id, condition, {"run_id": before_run or ""})
+
+    def finished_walks(self, portal_id: str, limit: int, before_run: str | None = None) -> list[dict]:
+        """The newest runs of the portal that walked its listing and finished (success or degraded), other
+        than `before_run`; a reprocess (walk 'none') read no listing."""
+        return self.query(
+            "SELECT * FROM runs WHERE portal_id = :portal_id AND status IN ('success', 'degraded') "
+            "AND coalesce(walk, 'full') <> 'none' "
+            "AND run_id <> :run_id ORDER BY started_at DESC, run_id DESC LIMIT :limit",
+            {"portal_id": portal_id, "run_id": before_run or "", "limit": int(limit)},
+            table="runs",
         )
 
     def latest_run(self, portal_id: str) -> dict | None:

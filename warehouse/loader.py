@@ -14,7 +14,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from warehouse.schema import DOCUMENTS, FETCH_LOG, RUNS
+from warehouse.schema import DOCUMENTS, FETCH_LOG, LISTING_ROWS, RUNS
 from warehouse.values import WarehouseError, utc_now
 
 if TYPE_CHECKING:
@@ -31,7 +31,9 @@ RUN_COUNTS = (
     "warned",
     "quality_warnings",
 )
-RUN_LISTS = ("quarantine_reasons", "failure_reasons", "listing_failures")
+RUN_LISTS = ("quarantine_reasons", "failure_reasons", "listing_failures", "listing_capped")
+# How the run walked the listing (pipeline/walk.py): kept as given, null when the run never said.
+RUN_WALK = ("walk", "walk_reason", "walk_stop", "walk_pages")
 RUN_STATUSES = ("running", "success", "degraded", "failed")
 FINAL_STATUSES = ("success", "degraded", "failed")
 # Columns the loader owns; a caller's row must not set them.
@@ -214,6 +216,32 @@ def log_fetch(
     )
 
 
+def record_listing_rows(wh: Warehouse, portal_id: str, run_id: str, digests: Mapping[str, str]) -> None:
+    """What each document's listing row showed, once the run settled the document (one row per document,
+    replaced when the row changes)."""
+    if not digests:
+        return
+    now = utc_now()
+    updates = ", ".join(
+        f"{n} = excluded.{n}" for n in LISTING_ROWS.column_names if n not in LISTING_ROWS.primary_key
+    )
+    with wh.transaction():
+        for doc_key, digest in sorted(digests.items()):
+            values = {
+                "portal_id": portal_id,
+                "doc_key": doc_key,
+                "listing_digest": digest,
+                "run_id": run_id,
+                "seen_at": now,
+            }
+            placeholders = ", ".join(":" + n for n in values)
+            wh.execute(
+                f"INSERT INTO listing_rows ({', '.join(values)}) VALUES ({placeholders}) "
+                f"ON CONFLICT ({', '.join(LISTING_ROWS.primary_key)}) DO UPDATE SET {updates}",
+                wh.encode("listing_rows", values),
+            )
+
+
 # --- runs -----------------------------------------------------------------------------------------------
 
 
@@ -234,14 +262,15 @@ def finish_run(
     summary: Mapping[str, Any] | None = None,
     status: str = "success",
 ) -> None:
-    """Close a run with a final status and its counts (keys of RUN_COUNTS, RUN_LISTS, `reconciliation`
-    and `error`; other keys are ignored)."""
+    """Close a run with a final status and its counts (keys of RUN_COUNTS, RUN_LISTS, RUN_WALK,
+    `reconciliation` and `error`; other keys are ignored)."""
     if status not in FINAL_STATUSES:
         raise InvalidRow(f"a run ends {' | '.join(FINAL_STATUSES)}, got {status!r}")
     summary = summary or {}
     now = utc_now()
     values: dict[str, Any] = {name: int(summary.get(name) or 0) for name in RUN_COUNTS}
     values.update({name: list(summary.get(name) or []) for name in RUN_LISTS})
+    values.update({name: summary.get(name) for name in RUN_WALK})
     values.update(
         run_id=run_id,
         portal_id=portal_id,
@@ -268,7 +297,7 @@ def mark_run_failed(wh: Warehouse, run_id: str, portal_id: str, error: BaseExcep
         return  # it finished before the failure was reported (a callback after the last task): keep that
     if isinstance(error, BaseException):
         error = f"{type(error).__name__}: {error}"  # the error's name and its message
-    summary = {k: existing.get(k) for k in (*RUN_COUNTS, *RUN_LISTS, "reconciliation")}
+    summary = {k: existing.get(k) for k in (*RUN_COUNTS, *RUN_LISTS, *RUN_WALK, "reconciliation")}
     finish_run(wh, run_id, portal_id, {**summary, "error": error or "unknown error"}, "failed")
 
 
@@ -318,6 +347,7 @@ __all__ = [
     "resolve_quarantine",
     "mark_run_failed",
     "log_fetch",
+    "record_listing_rows",
     "start_run",
     "finish_run",
     "document_versions",

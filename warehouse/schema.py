@@ -192,6 +192,33 @@ RUNS = Table(
         C("quality_warnings", "int", "Warning-level expectations failed, summed over the run's records."),
         C("listing_failures", "json", "JSON array of {url, reason}: listing pages that could not be read."),
         C(
+            "listing_capped",
+            "json",
+            "JSON array of {next_url, max_pages}: listing walks that stopped at options.max_pages while the "
+            "listing had more pages (next_url was not read); the run is degraded.",
+        ),
+        C(
+            "walk",
+            "text",
+            "full (every listing page, every known document revisited) or incremental (stops at the first "
+            "listing page that shows nothing new), none for a reprocess (no listing read); null on runs from "
+            "before incremental crawling (full).",
+        ),
+        C(
+            "walk_reason",
+            "text",
+            "Why the walk was full or incremental: first run, backfill, every Nth run "
+            "(options.full_walk_every), no complete full walk yet, or scheduled.",
+        ),
+        C(
+            "walk_stop",
+            "text",
+            "Why the walk stopped: end (the listing's last page), known (a page of known, unchanged "
+            "documents), page_cap (options.max_pages), listing_failure (a page could not be read) or limit "
+            "(--limit).",
+        ),
+        C("walk_pages", "int", "Listing pages read by the walk."),
+        C(
             "reconciliation",
             "json",
             "JSON object: discovered = new + updated + unchanged + quarantined + failed, and whether it "
@@ -202,12 +229,32 @@ RUNS = Table(
             "status",
             "text",
             "running, success, degraded (quarantined/failed share above the portal's degraded_threshold, "
-            "or any fetch or listing failure) or failed.",
+            "any fetch or listing failure, or a listing walk stopped at its page cap) or failed.",
             False,
         ),
     ),
     primary_key=("run_id", "portal_id"),
     indexes=(("portal_id", "started_at"),),
+)
+
+LISTING_ROWS = Table(
+    name="listing_rows",
+    comment="Per document, what its listing row showed when the archive last settled it (loaded, unchanged "
+    "or quarantined): an incremental run skips a known document whose row is the same and stops at the "
+    "first listing page of such documents.",
+    columns=(
+        C("portal_id", "text", "Registry id of the portal.", False),
+        C("doc_key", "text", "The portal's own key for the document.", False),
+        C(
+            "listing_digest",
+            "text",
+            "SHA-256 of the listing row as discover read it: detail URL, title, listed fields, file links.",
+            False,
+        ),
+        C("run_id", "text", "The run that recorded this row."),
+        C("seen_at", "timestamptz", "When that run recorded it (UTC).", False),
+    ),
+    primary_key=("portal_id", "doc_key"),
 )
 
 FIXITY_CHECKS = Table(
@@ -237,7 +284,7 @@ FIXITY_CHECKS = Table(
     indexes=(("object_key", "checked_at"),),
 )
 
-TABLES: tuple[Table, ...] = (DOCUMENTS, QUARANTINE, FETCH_LOG, RUNS, FIXITY_CHECKS)
+TABLES: tuple[Table, ...] = (DOCUMENTS, QUARANTINE, FETCH_LOG, RUNS, LISTING_ROWS, FIXITY_CHECKS)
 
 
 def _quote(text: str) -> str:

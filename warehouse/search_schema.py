@@ -160,6 +160,7 @@ PORTAL_HEALTH_VIEW = (
     "AS last_success_at, f.run_id AS last_finished_run_id, f.status AS last_finished_status, "
     "f.started_at AS last_finished_at, f.discovered, f.new, f.updated, f.unchanged, "
     "f.quarantined AS run_quarantined, f.failed, f.warned, f.share AS quarantine_share, "
+    "f.walk, f.walk_stop, f.walk_pages, f.listing_capped, "
     "t.recent_statuses, t.recent_quarantine_share "
     "FROM (SELECT portal_id FROM documents UNION SELECT portal_id FROM runs "
     "UNION SELECT portal_id FROM quarantine) p "
@@ -197,7 +198,8 @@ VIEW_COMMENTS = {
     "(number, type, year); cited_portal_id/cited_doc_key are null otherwise.",
     "current_assignments": "assignments of current documents, with the type, number, date and issuer.",
     "portal_health": "Per portal: current documents, documents in open quarantine, last run, its status, "
-    "last success; the last finished run's counts and quarantine share, and the statuses of the last five.",
+    "last success; the last finished run's counts, quarantine share and listing walk (full or incremental, "
+    "why it stopped, pages read, page caps reached), and the statuses of the last five.",
 }
 
 

@@ -28,8 +28,17 @@ log = logging.getLogger(__name__)
 FetchText = Callable[[str], str]
 # Told about a listing page that could not be fetched (after the HTTP layer's retries): its URL and why.
 OnListingFailure = Callable[[str, Exception], None]
+# Told that a listing walk stopped at options.max_pages while the listing had more: the next page's URL (not
+# read) and the cap.
+OnPageCap = Callable[[str, int], None]
+# Asked after each listing page, with the page's documents (as the listing shows them): True ends that
+# listing's walk after the page (an incremental run: the page shows only documents the archive holds as is).
+StopAfterPage = Callable[[list[DocumentRef]], bool]
 
 DEFAULT_MAX_PAGES = 50
+# Every Nth scheduled run of a portal walks its whole listing and revisits every known document; the runs
+# between stop at the first listing page that shows nothing new (pipeline/walk.py).
+DEFAULT_FULL_WALK_EVERY = 7
 # Files a portal attaches as "the document"; anything else linked from a page is navigation.
 DOCUMENT_EXTENSIONS = (".pdf", ".doc", ".docx", ".odt", ".rtf", ".xls", ".xlsx", ".zip", ".rar")
 
@@ -325,9 +334,16 @@ def merge_found(listed: Found, detail: Found) -> Found:
 
 
 # Registry options every portal may set, whatever its CMS: listing pages walked per run, hosts allowed for
-# files (CDNs), the share of quarantined/failed documents above which a run is `degraded` (pipeline), and
-# whether the portal may resolve to a private address (the simulator, an intranet mirror; scrapers.http).
-COMMON_OPTIONS = ("max_pages", "extra_hosts", "degraded_threshold", "allow_private_network")
+# files (CDNs), the share of quarantined/failed documents above which a run is `degraded` (pipeline),
+# whether the portal may resolve to a private address (the simulator, an intranet mirror; scrapers.http),
+# and every how many runs the walk is a full one instead of an incremental one (pipeline/walk.py).
+COMMON_OPTIONS = (
+    "max_pages",
+    "extra_hosts",
+    "degraded_threshold",
+    "allow_private_network",
+    "full_walk_every",
+)
 
 
 class Adapter(ABC):
@@ -349,6 +365,8 @@ class Adapter(ABC):
         limit: int | None = None,
         open_details: bool = True,
         on_listing_failure: OnListingFailure | None = None,
+        on_page_cap: OnPageCap | None = None,
+        stop_after_page: StopAfterPage | None = None,
     ) -> Iterator[DocumentRef]:
         """Yield the portal's documents, newest listing first, each once, never leaving the portal's hosts.
 
@@ -356,6 +374,10 @@ class Adapter(ABC):
         shows, and `complete` opens its detail page later (the pipeline does so only for new documents).
         With on_listing_failure, a listing page whose fetch fails is reported there and the walk goes on
         with the next listing (the pages after it cannot be reached); without it, the error propagates.
+        With on_page_cap, a walk that stops at options.max_pages while the listing goes on reports the next
+        page's URL and the cap there (it is always logged). With stop_after_page, each listing page's
+        documents are shown to it once they are yielded; True ends that listing's walk (newest first, so
+        an incremental run stops where the archive is up to date).
         """
 
     @abstractmethod
@@ -392,6 +414,8 @@ class ListingAdapter(Adapter):
         limit: int | None = None,
         open_details: bool = True,
         on_listing_failure: OnListingFailure | None = None,
+        on_page_cap: OnPageCap | None = None,
+        stop_after_page: StopAfterPage | None = None,
     ) -> Iterator[DocumentRef]:
         if limit is not None and limit <= 0:
             return
@@ -402,7 +426,16 @@ class ListingAdapter(Adapter):
         seen: set[str] = set()
         yielded = 0
         for start_url in portal.listing_urls():
-            walk = self._walk_listing(portal, fetch_text, start_url, max_pages, hosts, on_listing_failure)
+            walk = self._walk_listing(
+                portal,
+                fetch_text,
+                start_url,
+                max_pages,
+                hosts,
+                on_listing_failure,
+                on_page_cap,
+                stop_after_page,
+            )
             for item in walk:
                 if item.doc_key in seen:
                     log.debug("%s: %s listed again (%s); kept once", portal.id, item.doc_key, item.detail_url)
@@ -424,6 +457,8 @@ class ListingAdapter(Adapter):
         max_pages: int,
         hosts: frozenset[str],
         on_listing_failure: OnListingFailure | None = None,
+        on_page_cap: OnPageCap | None = None,
+        stop_after_page: StopAfterPage | None = None,
     ) -> Iterator[Found]:
         from scrapers.http import FetchError
 
@@ -446,17 +481,24 @@ class ListingAdapter(Adapter):
             page = self.parse_listing(html, url, portal.options)
             if not page.items:
                 log.warning("%s: listing page %s shows no documents", portal.id, url)
+            shown = []
             for item in page.items:
                 if host_of(item.detail_url) not in hosts:
                     log.warning("%s: not following off-host document link %s", portal.id, item.detail_url)
                     continue
+                shown.append(item)
                 yield item
+            if stop_after_page and shown and stop_after_page([_ref_of(portal, i, hosts) for i in shown]):
+                log.info("%s: listing page %s shows nothing new; the walk stops there", portal.id, url)
+                return
             if page.next_url and host_of(page.next_url) not in hosts:
                 log.warning("%s: not following off-host next-page link %s", portal.id, page.next_url)
                 return
             url = page.next_url
         if url is not None and url not in visited:
             log.warning("%s: stopped at options.max_pages=%d; %s not read", portal.id, max_pages, url)
+            if on_page_cap is not None:
+                on_page_cap(url, max_pages)
 
     def complete(self, portal: Portal, fetch_text: FetchText, ref: DocumentRef) -> DocumentRef:
         item = Found(ref.doc_key, ref.detail_url, ref.title, dict(ref.listed), list(ref.attachments))

@@ -97,6 +97,8 @@ def test_run_params_are_typed(dagbag):
         assert params["since"] is None
         assert params.get_param("reprocess").schema["type"] == "boolean"
         assert params["reprocess"] is False
+        assert params.get_param("full_walk").schema["type"] == "boolean"
+        assert params["full_walk"] is False
 
 
 def test_connections_replace_the_environment_in_the_same_settings():

@@ -51,9 +51,19 @@ def test_split_keeps_the_order_and_carries_the_rest_once(object_store):
     assert [c["refs"] for c in chunks] == [refs[0:2], refs[2:4], refs[4:5]]
     assert chunks[0]["listing_failures"] == failures
     assert all("listing_failures" not in c for c in chunks[1:])
+    assert all("listing_unchanged" not in c for c in chunks)
     objects = object_store.count_objects()
     assert split_discovery(object_store, "p", key, 2) == keys  # a retried split: same keys, no new object
     assert object_store.count_objects() == objects
+
+
+def test_split_gives_each_chunk_the_listing_unchanged_documents_it_holds(object_store):
+    refs = [{"doc_key": str(n)} for n in range(5)]
+    manifest = {"refs": refs, "listing_unchanged": ["1", "2", "4"], "walk": {"walk": "incremental"}}
+    key = write_manifest(object_store, "p", "discover", manifest)
+    chunks = [read_manifest(object_store, k) for k in split_discovery(object_store, "p", key, 2)]
+    assert [c.get("listing_unchanged") for c in chunks] == [["1"], ["2"], ["4"]]
+    assert chunks[0]["walk"] == {"walk": "incremental"} and all("walk" not in c for c in chunks[1:])
 
 
 def test_merge_adds_counts_and_joins_lists_items_and_outcomes(object_store):
@@ -149,9 +159,19 @@ def test_a_chunked_run_reconciles_as_one_whole_run_and_a_rerun_adds_nothing(
     assert {row["original_sha256"] for row in ctx.warehouse.current_documents(portal_id)} <= archived
 
     objects, rows = ctx.store.count_objects(), ctx.warehouse.document_count()
-    again = chunked_run(settings, portal_id, size=2)  # a rerun of the whole run
+    # A rerun is an incremental walk; one document a chunk, so the documents the listing shows unchanged
+    # are spread over chunks: none of them may cost a request (each chunk knows its own).
+    simulator.clear_requests()
+    again = chunked_run(settings, portal_id, size=1)
+    assert again.walk == "incremental" and again.discovered >= 2
+    assert simulator.requests(portal_id) == ["/robots.txt", "/van-ban/"]
     assert (again.new, again.updated) == (0, 0) and again.status == summary.status
     assert again.unchanged + again.quarantined + again.failed == again.discovered
     assert ctx.warehouse.document_count() == rows
-    assert ctx.store.count_objects() == objects  # same chunks, content-addressed: no new object
+    # the walk differs from the first run's, so its discover manifest is new; nothing else is
+    assert ctx.store.count_objects() <= objects + 1 + again.discovered  # + the chunk manifests
+    objects = ctx.store.count_objects()
+    third = chunked_run(settings, portal_id, size=1)
+    assert (third.new, third.updated) == (0, 0)
+    assert ctx.store.count_objects() == objects  # same walk, same chunks, content-addressed: no new object
     ctx.close()

@@ -110,10 +110,18 @@ def test_unknown_names_are_refused_with_the_line_and_a_suggestion(tmp_path, chan
 def test_options_every_adapter_declares_are_accepted(tmp_path):
     options = (
         "    options: {max_pages: 3, extra_hosts: [cdn.example.vn], degraded_threshold: 0.3,"
-        " allow_private_network: true}\n"
+        " allow_private_network: true, full_walk_every: 5}\n"
     )
     news = GOOD.replace("cms: nukeviet-laws", "cms: news-article") + options.replace(
         "}", ", page_param: Page}"
     )
     assert load_registry(write(tmp_path, GOOD + options), env={})[0].options["degraded_threshold"] == 0.3
     assert load_registry(write(tmp_path, news), env={})[0].options["page_param"] == "Page"
+    assert load_registry(write(tmp_path, GOOD + options), env={})[0].options["full_walk_every"] == 5
+
+
+@pytest.mark.parametrize("value", ["0", "-2", "2.5", "weekly", "true"])
+def test_full_walk_every_must_count_runs(tmp_path, value):
+    text = GOOD + f"    options: {{full_walk_every: {value}}}\n"
+    with pytest.raises(RegistryError, match=r"line 10: .*options.full_walk_every must be a whole number"):
+        load_registry(write(tmp_path, text), env={})

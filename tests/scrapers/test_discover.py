@@ -122,6 +122,39 @@ def test_max_pages_bounds_the_walk(portals, caplog):
     assert "max_pages=1" in caplog.text
 
 
+@pytest.mark.parametrize("portal_id", ["sim-quangngai-tu", "sim-gialai-tu"])
+def test_a_page_cap_is_reported_with_the_page_not_read_and_a_walk_that_ends_is_not(portals, portal_id):
+    portal = portals[portal_id]
+    capped: list[tuple[str, int]] = []
+    one_page = replace(portal, options={**portal.options, "max_pages": 1})
+    refs = list(
+        get_adapter(portal.cms).discover(
+            one_page, RecordingFetcher(), open_details=False, on_page_cap=lambda u, n: capped.append((u, n))
+        )
+    )
+    [(next_url, cap)] = capped
+    assert cap == 1 and next_url.startswith(portal.base_url) and "2" in next_url.removeprefix(portal.base_url)
+    assert refs  # page 1's documents
+    whole, fetcher = [], RecordingFetcher()
+    list(get_adapter(portal.cms).discover(portal, fetcher, open_details=False, on_page_cap=whole.append))
+    assert whole == [] and len(fetcher.urls) >= 2  # the whole listing read: nothing to report
+
+
+def test_stop_after_page_ends_the_walk_after_the_page_it_was_shown(portals):
+    portal = portals["sim-quangngai-tu"]
+    fetcher, shown = RecordingFetcher(), []
+
+    def stop_after_page(page_refs):
+        shown.append([r.doc_key for r in page_refs])
+        return len(shown) == 2  # the second page "shows nothing new"
+
+    refs = list(
+        get_adapter(portal.cms).discover(portal, fetcher, open_details=False, stop_after_page=stop_after_page)
+    )
+    assert len(fetcher.urls) == 2 and len(shown) == 2
+    assert [r.doc_key for r in refs] == list(dict.fromkeys(k for page in shown for k in page))
+
+
 def test_added_document_tops_the_next_discovery(simulator, portals):
     portal_id = "sim-thanhhoa-camthuy-hu"
     key = simulator.state.add_document(portal_id, "002_0549bf549650297a", "text-pdf")
