@@ -4,8 +4,9 @@ split_discovery: the discover manifest -> chunk manifests of at most `size` refs
 of a discover manifest, so stages.fetch reads a chunk as it reads a whole discovery; what the manifest holds
 besides the refs (the listing pages that failed, ...) goes with the first chunk only, so that the merge
 counts it once; what it says per document (PER_DOCUMENT: the documents an incremental walk found unchanged on
-the listing) goes to the chunk holding each document. merge_handovers: the chunks' fetch (or extract) hand-overs -> the one hand-over that
-stages.validate / stages.load take, identical to what a single fetch (extract) over all the refs returns.
+the listing) goes to the chunk holding each document. merge_handovers: the chunks' fetch (or extract)
+hand-overs -> the one hand-over that stages.validate / stages.load take, identical to what a single fetch
+(extract) over all the refs returns.
 
 Chunk and merged manifests are content-addressed (pipeline/manifests.py): splitting or merging again, in a
 retried task or a rerun, writes no new object.
