@@ -1,4 +1,4 @@
-"""Measure OCR variants on the scans: per scan, field accuracy and body CER of the record, and OCR seconds/page.
+"""Measure OCR variants on the scans: per scan, field accuracy and body CER of the record; OCR s/page.
 
     .venv/bin/python benchmarks/ocr_variants.py baseline script both        # real scans, first+last pages
     .venv/bin/python benchmarks/ocr_variants.py baseline --pages all --rendered
@@ -57,13 +57,13 @@ def cached_reader(variant: str, stem: str, cache: Path, pages: str, timings: lis
             else:
                 start = time.perf_counter()
                 image, scale = ocr.render_page_image(page, limits)
-                boxes, conf = ocr.ocr_image(image, scale * 72.0, limits, exe)
+                boxes, conf = ocr.ocr_image(image, scale * 72.0, limits, exe, tidy=False)
                 seconds = time.perf_counter() - start
                 path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_bytes(pickle.dumps((boxes, conf, scale, seconds)))
             page.close()
             timings.append(seconds)
-            boxes, notes = correct_boxes(boxes)
+            boxes, notes = correct_boxes(ocr.tidy_boxes(boxes))
             words = [
                 ocr.Word(x0 / scale, x1 / scale, top / scale, bottom / scale, text, line_id)
                 for x0, top, x1, bottom, text, line_id, _conf in boxes

@@ -188,9 +188,12 @@ def render_page_image(pdfium_page, limits: Limits):
     return image, scale
 
 
-def ocr_image(image, dpi: float, limits: Limits, exe: str = "tesseract") -> tuple[list[tuple], float]:
+def ocr_image(
+    image, dpi: float, limits: Limits, exe: str = "tesseract", tidy: bool = True
+) -> tuple[list[tuple], float]:
     """Clean the page image (coloured ink, rules, seals: parsers.scan_clean), then OCR it; run_tesseract's
-    result.  numpy, scipy and PIL are imported here, not at module level: a text PDF never pays for them."""
+    result, tidied (tidy_boxes) unless `tidy` is False (the variant benchmark caches the untidied boxes).
+    numpy, scipy and PIL are imported here, not at module level: a text PDF never pays for them."""
     import numpy as np
     from PIL import Image
 
@@ -200,9 +203,21 @@ def ocr_image(image, dpi: float, limits: Limits, exe: str = "tesseract") -> tupl
     grey = pixels if pixels.ndim == 2 else grey_without_colour(pixels)
     cleaned = Image.fromarray(clean_page(grey, dpi))
     boxes, _ = run_tesseract(_png(cleaned), limits, exe)
-    boxes = drop_noise_lines(reread_merged_columns(cleaned, boxes, limits, exe))
-    boxes = [(*b[:4], _lookalikes(b[4]), *b[5:]) for b in boxes if not is_speck(b[4])]
+    boxes = reread_merged_columns(cleaned, boxes, limits, exe)
+    if tidy:
+        boxes = tidy_boxes(boxes)
     return boxes, _page_conf(boxes)
+
+
+def tidy_boxes(boxes: list[tuple]) -> list[tuple]:
+    """The OCR boxes without what is not text: noise lines, specks, rule and edge marks (and the rule
+    glyphs stuck to a word's ends), non-Vietnamese lookalike letters swapped."""
+    out = []
+    for box in drop_noise_lines(boxes):
+        text = _strip_rule_glyphs(box[4])
+        if text and not is_speck(text):
+            out.append((*box[:4], _lookalikes(text), *box[5:]))
+    return drop_mark_lines(out)
 
 
 _TYPOGRAPHY = set("“”‘’–—…•·")  # punctuation a Vietnamese text does print ('Độc lập – Tự do')
@@ -210,11 +225,45 @@ _TYPOGRAPHY = set("“”‘’–—…•·")  # punctuation a Vietnamese text
 _LOOKALIKE = str.maketrans({"ñ": "ũ", "Ñ": "Ũ"})
 
 
+# ASCII symbols a directive never prints as a word of their own: a speck, a signature's hook ('^')
+_SPECK_ASCII = set("^~`\\{}<>")
+# what a rule, a table border or a scanner's edge line is read as ('|', '_', '._', '__—'); never text alone
+_RULE_GLYPHS = "_|¦‖"
+
+
+def _has_text(text: str) -> bool:
+    return any(c.isdigit() or c in _DIACRITIC or (c.isascii() and c.isalpha()) for c in text)
+
+
 def is_speck(text: str) -> bool:
     """A short 'word' without a Vietnamese letter or digit and with a symbol outside ASCII ('§', '©,', 'Ø',
-    '(¬'): a speck, a seal's edge or a stamp's ink, not text."""
-    letters = any(c.isdigit() or c in _DIACRITIC or (c.isascii() and c.isalpha()) for c in text)
-    return len(text) <= 3 and not letters and any(not c.isascii() and c not in _TYPOGRAPHY for c in text)
+    '(¬') or a stray ASCII one ('^'): a speck, a seal's edge or a stamp's ink, not text."""
+    return (
+        len(text) <= 3
+        and not _has_text(text)
+        and any((not c.isascii() and c not in _TYPOGRAPHY) or c in _SPECK_ASCII for c in text)
+    )
+
+
+def _strip_rule_glyphs(text: str) -> str:
+    """'' for a word of rule glyphs and punctuation only ('|', '._', '_——'); a word with letters loses the
+    rule glyphs at its ends ('_Đề' -> 'Đề', 'gửi|' -> 'gửi')."""
+    if not _has_text(text):
+        return "" if any(c in _RULE_GLYPHS for c in text) else text
+    return text.strip(_RULE_GLYPHS)
+
+
+def drop_mark_lines(boxes: list[tuple]) -> list[tuple]:
+    """Take out the lines, or a column's part of a line, without a letter or digit ('—', '-', '“ˆˆ--'): the
+    stub of a rule, the edge of a seal or a signature stroke.  A lone '*' (the Party header's asterisk)
+    stays."""
+    out = []
+    for words in _by_line(boxes).values():
+        for part in _column_parts(words):
+            texts = [b[4] for b in part]
+            if texts == ["*"] or any(_has_text(t) for t in texts):
+                out.extend(part)
+    return out
 
 
 def _lookalikes(word: str) -> str:
