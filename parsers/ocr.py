@@ -189,10 +189,11 @@ def render_page_image(pdfium_page, limits: Limits):
 
 
 def ocr_image(
-    image, dpi: float, limits: Limits, exe: str = "tesseract", tidy: bool = True
+    image, dpi: float, limits: Limits, exe: str = "tesseract", tidy: bool = True, first: bool = False
 ) -> tuple[list[tuple], float]:
     """Clean the page image (coloured ink, rules, seals: parsers.scan_clean), then OCR it; run_tesseract's
     result, tidied (tidy_boxes) unless `tidy` is False (the variant benchmark caches the untidied boxes).
+    On the `first` page the header's two columns are read again one by one (reread_header).
     numpy, scipy and PIL are imported here, not at module level: a text PDF never pays for them."""
     import numpy as np
     from PIL import Image
@@ -200,10 +201,12 @@ def ocr_image(
     from parsers.scan_clean import clean_page, grey_without_colour
 
     pixels = np.asarray(image)
-    grey = pixels if pixels.ndim == 2 else grey_without_colour(pixels)
+    grey = pixels if pixels.ndim == 2 else grey_without_colour(pixels, dpi)
     cleaned = Image.fromarray(clean_page(grey, dpi))
     boxes, _ = run_tesseract(_png(cleaned), limits, exe)
     boxes = reread_merged_columns(cleaned, boxes, limits, exe)
+    if first and limits.ocr_header_psm:
+        boxes = reread_header(cleaned, boxes, limits, exe)
     if tidy:
         boxes = tidy_boxes(boxes)
     return boxes, _page_conf(boxes)
@@ -377,6 +380,91 @@ def _reread_line(image, part: list[tuple], limits: Limits, exe: str, line_id: tu
     ]
 
 
+_DATE_WORDS = re.compile(r"ngày.*tháng.*năm", re.IGNORECASE)
+HEADER_ZONE = 0.45  # share of the page height the two-column header of page 1 lies in
+HEADER_LINE_ID = 1000  # block numbers of the header's re-read columns (1000 left, 1001 right)
+
+
+def header_regions(boxes: list[tuple], width: int, height: int) -> list[tuple[int, int, int, int]] | None:
+    """The two header columns of a first page, (x0, y0, x1, y1) in pixels: issuer | motto, number and
+    subject | place and date.  The right column ends under the place-and-date line; the left one at the
+    first line below it that reaches past the column gap (the type line, 'Kính gửi:').  None if no
+    place-and-date line is found in the header zone or no gap parts the columns."""
+    lines = [
+        sorted(words, key=lambda b: b[0])
+        for words in _by_line([b for b in boxes if b[1] < HEADER_ZONE * height]).values()
+    ]
+    lines.sort(key=lambda ws: min(b[1] for b in ws))
+    dated = [  # the place-and-date line: its 'ngày' in the right half (it may share a line with 'Số:')
+        ws
+        for ws in lines
+        if _DATE_WORDS.search(" ".join(b[4] for b in ws))
+        and any(b[4].lower().startswith("ngày") and b[0] > 0.3 * width for b in ws)
+    ]
+    if not dated:
+        return None
+    date_bottom = max(b[3] for b in dated[0])
+    above = [b for ws in lines for b in ws if b[1] < date_bottom]
+    gap = _widest_gap(above, int(0.25 * width), int(0.7 * width))
+    if gap is None:
+        return None
+    split = (gap[0] + gap[1]) // 2
+    left_bottom = height * HEADER_ZONE
+    for ws in lines:  # a left line may reach into the gap ('V/v ...'), not past it
+        if min(b[1] for b in ws) > date_bottom and max(b[2] for b in ws) > gap[1]:
+            left_bottom = min(b[1] for b in ws)
+            break
+    top = max(0, min(b[1] for b in above) - 20)
+    pad = max(10, (date_bottom - top) // 20)
+    # the left crop runs to the right column's first ink: a subject line under the date may reach into the gap
+    return [(0, top, gap[1] - 2, int(left_bottom)), (split, top, width, min(height, date_bottom + pad))]
+
+
+def _widest_gap(boxes: list[tuple], lo: int, hi: int) -> tuple[int, int] | None:
+    """(start, end) of the widest run of x in [lo, hi) that no box covers; None if there is none."""
+    covered = bytearray(hi - lo)
+    for b in boxes:
+        for x in range(max(lo, b[0]), min(hi, b[2])):
+            covered[x - lo] = 1
+    best, start = (0, None), None
+    for x in range(hi - lo + 1):
+        free = x < hi - lo and not covered[x]
+        if free and start is None:
+            start = x
+        elif not free and start is not None:
+            if x - start > best[0]:
+                best = (x - start, (lo + start, lo + x))
+            start = None
+    return best[1] if best[0] >= 10 else None
+
+
+def reread_header(image, boxes: list[tuple], limits: Limits, exe: str = "tesseract") -> list[tuple]:
+    """Read each header column of the first page again as one block (--psm limits.ocr_header_psm).
+
+    Whole-page layout analysis reads the header's short centred lines of two columns, in two type sizes and
+    with rules under them, worse than either column alone ('BƯU CHINH VIEN THÔÒÔNG' against 'BƯU CHÍNH
+    VIÊN THÔNG' from the left column's crop).  A column's new reading replaces the words whose centre lies
+    in it when its mean confidence is not lower."""
+    regions = header_regions(boxes, image.width, image.height)
+    if regions is None:
+        return boxes
+    out = list(boxes)
+    for k, (x0, y0, x1, y1) in enumerate(regions):
+        inside = [b for b in out if x0 <= (b[0] + b[2]) / 2 < x1 and y0 <= (b[1] + b[3]) / 2 < y1]
+        try:
+            new, _ = run_tesseract(_png(image.crop((x0, y0, x1, y1))), limits, exe, psm=limits.ocr_header_psm)
+        except (RuntimeError, subprocess.TimeoutExpired):
+            continue  # the first reading stays
+        new = [
+            (a + x0, t + y0, r + x0, d + y0, text, (HEADER_LINE_ID + k, *line_id[1:]), conf)
+            for a, t, r, d, text, line_id, conf in new
+        ]
+        if new and _page_conf(new) >= _page_conf(inside):
+            kept = set(map(id, inside))
+            out = [b for b in out if id(b) not in kept] + new
+    return out
+
+
 def ocr_pdf_pages(doc, indexes: list[int], limits: Limits) -> dict[int, OcrPage]:
     """OCR the given pages of a pypdfium2 document; rendering is sequential, tesseract runs in parallel."""
     from concurrent.futures import Future, ThreadPoolExecutor  # only when pages are OCRed
@@ -412,7 +500,8 @@ def ocr_pdf_pages(doc, indexes: list[int], limits: Limits) -> dict[int, OcrPage]
             finally:
                 page.close()
             # cleaning and PNG encoding run in the worker too: only pdfium (not thread-safe) stays here
-            pending[index] = (pool.submit(ocr_image, image, scale * 72.0, limits, exe), scale, width, height)
+            future = pool.submit(ocr_image, image, scale * 72.0, limits, exe, True, index == 0)
+            pending[index] = (future, scale, width, height)
             del image
             while len(pending) >= 2 * workers:  # bound the page images held in memory
                 collect(next(iter(pending)))
