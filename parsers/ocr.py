@@ -217,7 +217,7 @@ def tidy_boxes(boxes: list[tuple]) -> list[tuple]:
     glyphs stuck to a word's ends), non-Vietnamese lookalike letters swapped."""
     out = []
     for box in drop_noise_lines(boxes):
-        text = _strip_rule_glyphs(box[4])
+        text = _strip_rule_glyphs(_strip_symbols(box[4]))
         if text and not is_speck(text):
             out.append((*box[:4], _lookalikes(text), *box[5:]))
     return drop_mark_lines(out)
@@ -226,6 +226,9 @@ def tidy_boxes(boxes: list[tuple]) -> list[tuple]:
 _TYPOGRAPHY = set("“”‘’–—…•·")  # punctuation a Vietnamese text does print ('Độc lập – Tự do')
 # Latin letters outside the Vietnamese alphabet that Tesseract's vie model gives for a Vietnamese one
 _LOOKALIKE = str.maketrans({"ñ": "ũ", "Ñ": "Ũ"})
+# symbols Tesseract gives for a stroke it cannot read ('®', '€', '¿', '»', '‹'): a directive prints none of
+# them; the fraction slash is the number's slash ('71⁄QĐ-BGDĐT')
+_SLASH = str.maketrans({"⁄": "/", "∕": "/"})
 
 
 # ASCII symbols a directive never prints as a word of their own: a speck, a signature's hook ('^')
@@ -246,6 +249,17 @@ def is_speck(text: str) -> bool:
         and not _has_text(text)
         and any((not c.isascii() and c not in _TYPOGRAPHY) or c in _SPECK_ASCII for c in text)
     )
+
+
+def _strip_symbols(text: str) -> str:
+    """The word without the non-ASCII symbols and quotes no directive prints ('ngày®°' -> 'ngày',
+    'LĐVL€&TN' -> 'LĐVL&TN'); typography it does print stays ('“', '–').  A word of such symbols alone
+    is kept for is_speck to judge."""
+    text = text.translate(_SLASH)
+    kept = "".join(
+        c for c in text if c.isascii() or c in _TYPOGRAPHY or unicodedata.category(c)[0] not in "SP"
+    )
+    return kept if _has_text(kept) else text
 
 
 def _strip_rule_glyphs(text: str) -> str:

@@ -126,6 +126,15 @@ COLLOCATIONS = (
     "triển khai",
     "chỉ đạo",
     "hội đồng",
+    # the ranks printed before a Công an or army signer's name
+    "thiếu tướng",
+    "trung tướng",
+    "thượng tướng",
+    "đại tướng",
+    "thiếu tá",
+    "trung tá",
+    "thượng tá",
+    "đại tá",
 )
 
 _WORD = re.compile(r"^(\W*)([^\W\d_]+)(\W*)$")

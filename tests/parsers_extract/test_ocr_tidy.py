@@ -31,6 +31,15 @@ def test_rule_and_edge_marks_are_left_out_and_words_keep_their_letters():
     assert texts == ["TẬP", "ĐOÀN", "CỘNG", "HÒA", "Đề", "nghị", "-", "Như", "trên;", "*", "Phạm", "Minh"]
 
 
+def test_symbols_no_directive_prints_leave_the_words_and_the_fraction_slash_is_a_slash():
+    boxes = _line(
+        100, [(100, "Lâm"), (200, "Đồng,"), (330, "ngày®°"), (500, "tháng"), (640, "LĐVL€&TN,")], (1, 1, 1)
+    )
+    boxes += _line(160, [(100, "Số:"), (200, "71⁄QĐ-BGDĐT"), (500, "“Phát"), (640, "sự»")], (2, 1, 1))
+    texts = [b[4] for b in tidy_boxes(boxes)]
+    assert texts == ["Lâm", "Đồng,", "ngày", "tháng", "LĐVL&TN,", "Số:", "71/QĐ-BGDĐT", "“Phát", "sự"]
+
+
 def _header(date_line_left: int = 1300) -> list[tuple]:
     return [
         *_line(200, [(400, "ỦY"), (480, "BAN"), (580, "NHÂN"), (700, "DÂN")], (1, 1, 1)),
