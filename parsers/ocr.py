@@ -212,15 +212,34 @@ def ocr_image(
     return boxes, _page_conf(boxes)
 
 
+DIGIT_TRUST = 35.0  # a word read with less confidence than this keeps no digits ('ngày .2 tháng' -> '.?')
+
+
 def tidy_boxes(boxes: list[tuple]) -> list[tuple]:
     """The OCR boxes without what is not text: noise lines, specks, rule and edge marks (and the rule
-    glyphs stuck to a word's ends), non-Vietnamese lookalike letters swapped."""
+    glyphs stuck to a word's ends), symbols; non-Vietnamese lookalike letters swapped; the digits of a word
+    read with almost no confidence (the remains of a handwritten number or day) turned to '?'."""
     out = []
     for box in drop_noise_lines(boxes):
         text = _strip_rule_glyphs(_strip_symbols(box[4]))
+        if 0 <= box[6] < DIGIT_TRUST:  # what is left of handwriting: its digits would be invented values
+            text = re.sub(r"\d", "?", text)
         if text and not is_speck(text):
             out.append((*box[:4], _lookalikes(text), *box[5:]))
-    return drop_mark_lines(out)
+    return [(*b[:4], _day_slot(b[4]), *b[5:]) for b in drop_mark_lines(out)]
+
+
+_GLUED_DAY = re.compile(r"^(ngày)(.+?)(tháng)$", re.IGNORECASE)
+
+
+def _day_slot(text: str) -> str:
+    """A place-and-date word OCR glued together, spaced again ('ngày12tháng' -> 'ngày 12 tháng'); a day
+    with anything but digits ('ngàyÚ2tháng') is no printed day but handwriting: its digits are not kept."""
+    m = _GLUED_DAY.match(text)
+    if m is None:
+        return text
+    day = m.group(2) if m.group(2).isdigit() else re.sub(r"[0-9]", "?", m.group(2))
+    return f"{m.group(1)} {day} {m.group(3)}"
 
 
 _TYPOGRAPHY = set("“”‘’–—…•·")  # punctuation a Vietnamese text does print ('Độc lập – Tự do')

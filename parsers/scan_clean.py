@@ -24,6 +24,8 @@ BLUE_EXCESS = 18  # blue above the larger of red and green: ballpoint ink, howev
 EDGE_CHROMA = 10
 EDGE_BRIGHT = 130
 COLOUR_EDGE_MM = 0.3
+PRINT_DARK = 110  # black print's core: darker than this in every channel...
+PRINT_CHROMA = 30  # ...and nearly grey
 
 
 def grey_without_colour(rgb: np.ndarray, dpi: float = 300.0) -> np.ndarray:
@@ -43,11 +45,14 @@ def grey_without_colour(rgb: np.ndarray, dpi: float = 300.0) -> np.ndarray:
     hi = np.maximum(np.maximum(r, g), b)
     chroma = hi - np.minimum(np.minimum(r, g), b)  # uint8: hi >= lo, no wrap
     coloured = (chroma >= COLOUR_CHROMA) & (hi >= COLOUR_BRIGHT)
-    coloured |= b.astype(np.int16) - np.maximum(r, g) >= BLUE_EXCESS
     reach = max(1, round(COLOUR_EDGE_MM * dpi / 25.4))
+    # the soft criteria never take the rim of black print (a JPEG scan tints it): pixels near dark grey ink
+    print_rim = ndimage.binary_dilation((hi < PRINT_DARK) & (chroma < PRINT_CHROMA), iterations=reach)
+    soft = (b.astype(np.int16) - np.maximum(r, g) >= BLUE_EXCESS) & ~print_rim
+    coloured |= soft
     if coloured.any():
         near = ndimage.binary_dilation(coloured, iterations=reach)
-        coloured |= near & (chroma >= EDGE_CHROMA) & (hi >= EDGE_BRIGHT)
+        coloured |= near & (chroma >= EDGE_CHROMA) & (hi >= EDGE_BRIGHT) & ~print_rim
     grey = np.array(Image.fromarray(rgb).convert("L"))  # ITU-R 601 luma, in C
     if coloured.any():
         grey[coloured] = np.uint8(np.percentile(grey[::4, ::4], 90))  # the paper's grey

@@ -40,6 +40,20 @@ def test_symbols_no_directive_prints_leave_the_words_and_the_fraction_slash_is_a
     assert texts == ["Lâm", "Đồng,", "ngày", "tháng", "LĐVL&TN,", "Số:", "71/QĐ-BGDĐT", "“Phát", "sự"]
 
 
+def test_digits_read_with_almost_no_confidence_are_not_kept():
+    boxes = _line(100, [(100, "Lâm"), (200, "Đồng,"), (330, "ngày")], (1, 1, 1))
+    boxes += _line(100, [(450, ".2")], (1, 1, 1), conf=18.0)  # remains of a handwritten day
+    boxes += _line(100, [(520, "tháng"), (660, "3")], (1, 1, 1), conf=96.0)
+    assert [b[4] for b in tidy_boxes(boxes)] == ["Lâm", "Đồng,", "ngày", ".?", "tháng", "3"]
+
+
+def test_a_day_glued_between_ngay_and_thang_is_not_kept():
+    boxes = _line(
+        100, [(100, "Lâm"), (200, "Đồng,"), (330, "ngàyÚ2tháng"), (700, "9"), (760, "năm")], (1, 1, 1)
+    )
+    assert [b[4] for b in tidy_boxes(boxes)][2] == "ngày Ú? tháng"
+
+
 def _header(date_line_left: int = 1300) -> list[tuple]:
     return [
         *_line(200, [(400, "ỦY"), (480, "BAN"), (580, "NHÂN"), (700, "DÂN")], (1, 1, 1)),
