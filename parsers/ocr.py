@@ -226,7 +226,13 @@ def tidy_boxes(boxes: list[tuple]) -> list[tuple]:
             text = re.sub(r"\d", "?", text)
         if text and not is_speck(text):
             out.append((*box[:4], _lookalikes(text), *box[5:]))
-    return [(*b[:4], _day_slot(b[4]), *b[5:]) for b in drop_mark_lines(out)]
+    out = [(*b[:4], _day_slot(b[4]), *b[5:]) for b in drop_mark_lines(out)]
+    firsts = {id(min(words, key=lambda b: b[0])) for words in _by_line(out).values()}
+    return [(*b[:4], "V/v", *b[5:]) if id(b) in firsts and _VV.match(b[4]) else b for b in out]
+
+
+# 'V/v' (về việc) opening a công văn's subject, as OCR misreads it in italics ('ƒ/v', 'J/w', 'V/w')
+_VV = re.compile(r"^[VvJjƒYy][/|l][vwVW]$")
 
 
 _GLUED_DAY = re.compile(r"^(ngày)(.+?)(tháng)$", re.IGNORECASE)

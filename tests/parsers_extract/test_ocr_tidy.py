@@ -54,6 +54,13 @@ def test_a_day_glued_between_ngay_and_thang_is_not_kept():
     assert [b[4] for b in tidy_boxes(boxes)][2] == "ngày Ú? tháng"
 
 
+def test_the_subject_abbreviation_read_in_italics_is_v_v():
+    boxes = _line(100, [(100, "J/w"), (200, "cử"), (300, "lãnh")], (1, 1, 1))
+    boxes += _line(160, [(100, "ƒ/v"), (200, "xem")], (2, 1, 1))
+    boxes += _line(220, [(100, "theo"), (200, "J/w")], (3, 1, 1))  # not opening a line: left as read
+    assert [b[4] for b in tidy_boxes(boxes)] == ["V/v", "cử", "lãnh", "V/v", "xem", "theo", "J/w"]
+
+
 def _header(date_line_left: int = 1300) -> list[tuple]:
     return [
         *_line(200, [(400, "ỦY"), (480, "BAN"), (580, "NHÂN"), (700, "DÂN")], (1, 1, 1)),
