@@ -232,7 +232,7 @@ def tidy_boxes(boxes: list[tuple]) -> list[tuple]:
 
 
 # 'V/v' (về việc) opening a công văn's subject, as OCR misreads it in italics ('ƒ/v', 'J/w', 'V/w')
-_VV = re.compile(r"^[VvJjƒYy][/|l][vwVW]$")
+_VV = re.compile(r"^[VvJjƒYy?][/|l][vwVW]$")
 
 
 _GLUED_DAY = re.compile(r"^(ngày)(.+?)(tháng)$", re.IGNORECASE)
@@ -309,11 +309,17 @@ def drop_mark_lines(boxes: list[tuple]) -> list[tuple]:
 
 
 def _lookalikes(word: str) -> str:
-    """'cñ' -> 'cũ': a non-Vietnamese letter swapped for its lookalike if that makes a Vietnamese syllable."""
+    """'cñ' -> 'cũ': a non-Vietnamese letter swapped for its lookalike if that makes a Vietnamese syllable;
+    any other letter outside the Vietnamese alphabet ('Ø', 'ï', 'Š': what Tesseract makes of handwriting or
+    a smudge) becomes '?', an unread glyph rather than a letter no directive prints."""
     fixed = word.translate(_LOOKALIKE)
     if fixed != word and is_vietnamese_syllable(re.sub(r"[^\w]", "", fixed)):
-        return fixed
-    return word
+        word = fixed
+    return "".join("?" if _foreign_letter(c) else c for c in word)
+
+
+def _foreign_letter(c: str) -> bool:
+    return c.isalpha() and not c.isascii() and c.lower() not in _DIACRITIC
 
 
 def _mean_conf(boxes: list[tuple]) -> float:

@@ -61,6 +61,11 @@ def test_the_subject_abbreviation_read_in_italics_is_v_v():
     assert [b[4] for b in tidy_boxes(boxes)] == ["V/v", "cử", "lãnh", "V/v", "xem", "theo", "J/w"]
 
 
+def test_letters_outside_the_vietnamese_alphabet_are_unread_glyphs():
+    boxes = _line(100, [(100, "Số:"), (200, "2"), (260, "?Ø/TTr-CAT-PC06"), (700, "cñ")], (1, 1, 1))
+    assert [b[4] for b in tidy_boxes(boxes)] == ["Số:", "2", "??/TTr-CAT-PC06", "cũ"]
+
+
 def _header(date_line_left: int = 1300) -> list[tuple]:
     return [
         *_line(200, [(400, "ỦY"), (480, "BAN"), (580, "NHÂN"), (700, "DÂN")], (1, 1, 1)),
