@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from parsers import ocr  # noqa: E402
-from parsers.eval import compare_fields, find_goldens, max_body_cer  # noqa: E402
+from parsers.eval import compare_fields, find_goldens, is_scan_class, max_body_cer  # noqa: E402
 from parsers.limits import Limits  # noqa: E402
 from parsers.normalize import cer  # noqa: E402
 
@@ -163,7 +163,7 @@ def main() -> None:
     ap.add_argument("-v", "--verbose", action="store_true", help="print every missed field")
     args = ap.parse_args()
     if args.rendered:
-        goldens = [g for g in find_goldens(ROOT / "tests" / "fixtures" / "corpus") if g.cls == "scan"]
+        goldens = [g for g in find_goldens(ROOT / "tests" / "fixtures" / "corpus") if is_scan_class(g.cls)]
     else:
         goldens = [g for g in find_goldens(ROOT / "tests" / "fixtures" / "real") if g.cls == "real scan"]
     if args.only:

@@ -354,8 +354,8 @@ NOISE_HEIGHT = 0.5  # ... and so is one whose words are all smaller than this sh
 
 def drop_noise_lines(boxes: list[tuple]) -> list[tuple]:
     """Take out the lines (or a column's part of a line) Tesseract 'reads' in what is left of a seal, a
-    signature or a smudge: all their words tiny ('“FT', '^') or read with almost no confidence ('xịn' at 8%).
-    A lone '*' (the Party header's asterisk) is kept."""
+    signature or a smudge: all their words tiny ('“FT', '^') or read with almost no confidence ('xịn' at 8%);
+    and the tiny unsure words among a line's letters.  A lone '*' (the Party header's asterisk) is kept."""
     if not boxes:
         return boxes
     heights = sorted(b[3] - b[1] for b in boxes)
@@ -367,8 +367,19 @@ def drop_noise_lines(boxes: list[tuple]) -> list[tuple]:
         unsure = _mean_conf(words) < NOISE_CONF
         if (tiny or unsure) and [b[4] for b in words] != ["*"]:
             continue
-        out.extend(words)
+        out.extend(b for b in words if not _speck_in_line(b, words))
     return out
+
+
+SPECK_CONF = 60.0  # a word far smaller than its line's words and read with less confidence is a speck
+
+
+def _speck_in_line(box: tuple, words: list[tuple]) -> bool:
+    """A tiny, unsure word among a line's letters: a stroke of the signature beside the name ('TT.' before
+    'Nguyễn Nhân Bản', 12 px high beside 43)."""
+    heights = sorted(b[3] - b[1] for b in words)
+    median = heights[len(heights) // 2]
+    return box[6] < SPECK_CONF and box[3] - box[1] < NOISE_HEIGHT * median
 
 
 REREAD_BELOW_CONF = 60.0  # a merged two-column line with a word read this badly is read again per column

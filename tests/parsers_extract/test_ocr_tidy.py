@@ -66,6 +66,17 @@ def test_letters_outside_the_vietnamese_alphabet_are_unread_glyphs():
     assert [b[4] for b in tidy_boxes(boxes)] == ["Số:", "2", "??/TTr-CAT-PC06", "cũ"]
 
 
+def test_a_tiny_unsure_word_beside_the_signers_name_is_a_speck():
+    boxes = [
+        (1413, 1963, 1510, 1975, "TT.", (11, 1, 1), 48.3),  # 12 px high: a stroke of the signature
+        (1578, 1978, 1766, 2042, "Nguyễn", (11, 1, 1), 96.6),
+        (1786, 1987, 1918, 2030, "Nhân", (11, 1, 1), 95.9),
+        (1938, 1989, 2033, 2030, "Bản", (11, 1, 1), 96.6),
+        (2040, 2022, 2050, 2030, ".", (11, 1, 1), 91.0),  # small but read with confidence: kept
+    ]
+    assert [b[4] for b in tidy_boxes(boxes)] == ["Nguyễn", "Nhân", "Bản", "."]
+
+
 def _header(date_line_left: int = 1300) -> list[tuple]:
     return [
         *_line(200, [(400, "ỦY"), (480, "BAN"), (580, "NHÂN"), (700, "DÂN")], (1, 1, 1)),
