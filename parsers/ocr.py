@@ -251,6 +251,8 @@ def _day_slot(text: str) -> str:
 _TYPOGRAPHY = set("“”‘’–—…•·")  # punctuation a Vietnamese text does print ('Độc lập – Tự do')
 # Latin letters outside the Vietnamese alphabet that Tesseract's vie model gives for a Vietnamese one
 _LOOKALIKE = str.maketrans({"ñ": "ũ", "Ñ": "Ũ"})
+# the Icelandic eth for the Vietnamese đ: the same glyph, another code point ('Ð/c' is 'Đ/c')
+_ETH = str.maketrans({"Ð": "Đ", "ð": "đ"})
 # symbols Tesseract gives for a stroke it cannot read ('®', '€', '¿', '»', '‹'): a directive prints none of
 # them; the fraction slash is the number's slash ('71⁄QĐ-BGDĐT')
 _SLASH = str.maketrans({"⁄": "/", "∕": "/"})
@@ -312,6 +314,7 @@ def _lookalikes(word: str) -> str:
     """'cñ' -> 'cũ': a non-Vietnamese letter swapped for its lookalike if that makes a Vietnamese syllable;
     any other letter outside the Vietnamese alphabet ('Ø', 'ï', 'Š': what Tesseract makes of handwriting or
     a smudge) becomes '?', an unread glyph rather than a letter no directive prints."""
+    word = word.translate(_ETH)
     fixed = word.translate(_LOOKALIKE)
     if fixed != word and is_vietnamese_syllable(re.sub(r"[^\w]", "", fixed)):
         word = fixed
@@ -355,7 +358,8 @@ NOISE_HEIGHT = 0.5  # ... and so is one whose words are all smaller than this sh
 def drop_noise_lines(boxes: list[tuple]) -> list[tuple]:
     """Take out the lines (or a column's part of a line) Tesseract 'reads' in what is left of a seal, a
     signature or a smudge: all their words tiny ('“FT', '^') or read with almost no confidence ('xịn' at 8%);
-    and the tiny unsure words among a line's letters.  A lone '*' (the Party header's asterisk) is kept."""
+    and the tiny unsure words among a line's letters.  A lone '*' of letter size (the Party header's
+    asterisk) is kept, however unsure."""
     if not boxes:
         return boxes
     heights = sorted(b[3] - b[1] for b in boxes)
@@ -365,7 +369,7 @@ def drop_noise_lines(boxes: list[tuple]) -> list[tuple]:
     for words in parts:
         tiny = all(b[3] - b[1] < NOISE_HEIGHT * typical for b in words)
         unsure = _mean_conf(words) < NOISE_CONF
-        if (tiny or unsure) and [b[4] for b in words] != ["*"]:
+        if tiny or (unsure and [b[4] for b in words] != ["*"]):
             continue
         out.extend(b for b in words if not _speck_in_line(b, words))
     return out

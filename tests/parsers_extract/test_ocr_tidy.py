@@ -24,6 +24,7 @@ def test_rule_and_edge_marks_are_left_out_and_words_keep_their_letters():
         *_line(220, [(20, "|"), (100, "_Đề"), (200, "nghị"), (330, "._")], (2, 1, 1)),  # scanner edge
         *_line(280, [(100, "-"), (130, "Như"), (210, "trên;")], (3, 1, 1)),  # a list dash stays
         *_line(340, [(600, "*")], (4, 1, 1)),  # the Party header's asterisk stays
+        (1397, 372, 1440, 385, "*", (4, 2, 1), 62.9),  # a speck-sized one is no asterisk
         *_line(400, [(1200, "“ˆˆ--")], (5, 1, 1)),  # a signature stroke
         *_line(460, [(1200, "^"), (1250, "Phạm"), (1370, "Minh")], (6, 1, 1)),  # a hook before the name
     ]
@@ -62,8 +63,10 @@ def test_the_subject_abbreviation_read_in_italics_is_v_v():
 
 
 def test_letters_outside_the_vietnamese_alphabet_are_unread_glyphs():
-    boxes = _line(100, [(100, "Số:"), (200, "2"), (260, "?Ø/TTr-CAT-PC06"), (700, "cñ")], (1, 1, 1))
-    assert [b[4] for b in tidy_boxes(boxes)] == ["Số:", "2", "??/TTr-CAT-PC06", "cũ"]
+    boxes = _line(
+        100, [(100, "Số:"), (200, "2"), (260, "?Ø/TTr-CAT-PC06"), (700, "cñ"), (800, "Ð/c")], (1, 1, 1)
+    )
+    assert [b[4] for b in tidy_boxes(boxes)] == ["Số:", "2", "??/TTr-CAT-PC06", "cũ", "Đ/c"]
 
 
 def test_a_tiny_unsure_word_beside_the_signers_name_is_a_speck():
