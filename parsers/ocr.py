@@ -227,12 +227,32 @@ def tidy_boxes(boxes: list[tuple]) -> list[tuple]:
         if text and not is_speck(text):
             out.append((*box[:4], _lookalikes(text), *box[5:]))
     out = [(*b[:4], _day_slot(b[4]), *b[5:]) for b in drop_mark_lines(out)]
+    out = _month_lookalikes(out)
     firsts = {id(min(words, key=lambda b: b[0])) for words in _by_line(out).values()}
     return [(*b[:4], "V/v", *b[5:]) if id(b) in firsts and _VV.match(b[4]) else b for b in out]
 
 
 # 'V/v' (về việc) opening a công văn's subject, as OCR misreads it in italics ('ƒ/v', 'J/w', 'V/w')
 _VV = re.compile(r"^[VvJjƒYy?][/|l][vwVW]$")
+
+
+MONTH_TRUST = 50.0  # a month read with this confidence is print ('l]' for an italic 11), not handwriting
+_ONE = str.maketrans({"l": "1", "I": "1", "|": "1", "]": "1", "[": "1", "!": "1"})
+
+
+def _month_lookalikes(boxes: list[tuple]) -> list[tuple]:
+    """The printed month after 'tháng' read with lookalikes of 1 ('tháng l] năm' -> 'tháng 11 năm'), when it
+    is read with some confidence and becomes a month 1-12; anything else stays as read."""
+    out = list(boxes)
+    index = {id(b): k for k, b in enumerate(boxes)}
+    for words in _by_line(boxes).values():
+        for prev, box, nxt in zip(words, words[1:], words[2:], strict=False):
+            if prev[4].lower() != "tháng" or not nxt[4].lower().startswith("năm") or box[4].isdigit():
+                continue
+            month = box[4].translate(_ONE)
+            if box[6] >= MONTH_TRUST and month.isdigit() and 1 <= int(month) <= 12:
+                out[index[id(box)]] = (*box[:4], month, *box[5:])
+    return out
 
 
 _GLUED_DAY = re.compile(r"^(ngày)(.+?)(tháng)$", re.IGNORECASE)

@@ -80,6 +80,14 @@ def test_a_tiny_unsure_word_beside_the_signers_name_is_a_speck():
     assert [b[4] for b in tidy_boxes(boxes)] == ["Nguyễn", "Nhân", "Bản", "."]
 
 
+def test_a_printed_month_read_with_lookalikes_of_one_is_the_month():
+    line = [(100, "ngày"), (300, "tháng"), (500, "l]"), (600, "năm"), (720, "2025")]
+    assert [b[4] for b in tidy_boxes(_line(100, line, (1, 1, 1), conf=55.0))][2] == "11"
+    unsure = _line(100, line[:2], (1, 1, 1)) + _line(100, [line[2]], (1, 1, 1), conf=40.0)
+    unsure += _line(100, line[3:], (1, 1, 1))
+    assert [b[4] for b in tidy_boxes(unsure)][2] == "l]"  # too unsure: maybe a handwritten month
+
+
 def _header(date_line_left: int = 1300) -> list[tuple]:
     return [
         *_line(200, [(400, "ỦY"), (480, "BAN"), (580, "NHÂN"), (700, "DÂN")], (1, 1, 1)),
