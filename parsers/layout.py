@@ -414,6 +414,9 @@ def _not_spanning(lines: list[Line], band: tuple[float, float]) -> list[Line]:
     return out or lines
 
 
+CORRIDOR_HALF_WIDTH = 3.0  # points: a column corridor is more than 6 pt wide, a word space (~3 pt) less
+
+
 def _refine_split(lines: list[Line], width: float, voted: float) -> float:
     """Move the split into the clearest vertical corridor near the voted x: a long left-column line (a
     wrapped recipient) may reach past the gap most lines leave, and its words must stay on the left."""
@@ -421,7 +424,9 @@ def _refine_split(lines: list[Line], width: float, voted: float) -> float:
     best, best_key = voted, (len(words), 0.0)
     x = 0.25 * width
     while x <= 0.72 * width:
-        key = (sum(1 for w in words if w.x0 < x < w.x1), abs(x - voted))
+        # wider than the space between two words of one line ('UBMTTQ VN tỉnh'): a corridor between columns
+        m = CORRIDOR_HALF_WIDTH
+        key = (sum(1 for w in words if w.x0 < x + m and x - m < w.x1), abs(x - voted))
         if key < best_key:
             best, best_key = x, key
         x += 2.0

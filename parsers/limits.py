@@ -21,6 +21,9 @@ class Limits:
     max_image_pixels: int = 60_000_000  # one embedded image or one rendered page
     ocr_dpi: int = 300
     ocr_lang: str = "vie"
+    # Tesseract page segmentation mode for the first page's header columns read again one by one
+    # (parsers.ocr.reread_header); 0: not read again
+    ocr_header_psm: int = 6
     ocr_page_timeout: float = 120.0
     ocr_workers: int | None = None  # None: the cores this process may use
     # Processes that read a long text PDF's pages at once, sharing the memory and CPU limits above

@@ -188,41 +188,161 @@ def render_page_image(pdfium_page, limits: Limits):
     return image, scale
 
 
-def ocr_image(image, dpi: float, limits: Limits, exe: str = "tesseract") -> tuple[list[tuple], float]:
+def ocr_image(
+    image, dpi: float, limits: Limits, exe: str = "tesseract", tidy: bool = True, first: bool = False
+) -> tuple[list[tuple], float]:
     """Clean the page image (coloured ink, rules, seals: parsers.scan_clean), then OCR it; run_tesseract's
-    result.  numpy, scipy and PIL are imported here, not at module level: a text PDF never pays for them."""
+    result, tidied (tidy_boxes) unless `tidy` is False (the variant benchmark caches the untidied boxes).
+    On the `first` page the header's two columns are read again one by one (reread_header).
+    numpy, scipy and PIL are imported here, not at module level: a text PDF never pays for them."""
     import numpy as np
     from PIL import Image
 
     from parsers.scan_clean import clean_page, grey_without_colour
 
     pixels = np.asarray(image)
-    grey = pixels if pixels.ndim == 2 else grey_without_colour(pixels)
+    grey = pixels if pixels.ndim == 2 else grey_without_colour(pixels, dpi)
     cleaned = Image.fromarray(clean_page(grey, dpi))
     boxes, _ = run_tesseract(_png(cleaned), limits, exe)
-    boxes = drop_noise_lines(reread_merged_columns(cleaned, boxes, limits, exe))
-    boxes = [(*b[:4], _lookalikes(b[4]), *b[5:]) for b in boxes if not is_speck(b[4])]
+    boxes = reread_merged_columns(cleaned, boxes, limits, exe)
+    if first and limits.ocr_header_psm:
+        boxes = reread_header(cleaned, boxes, limits, exe)
+    if tidy:
+        boxes = tidy_boxes(boxes)
     return boxes, _page_conf(boxes)
+
+
+DIGIT_TRUST = 35.0  # a word read with less confidence than this keeps no digits ('ngày .2 tháng' -> '.?')
+
+
+def tidy_boxes(boxes: list[tuple]) -> list[tuple]:
+    """The OCR boxes without what is not text: noise lines, specks, rule and edge marks (and the rule
+    glyphs stuck to a word's ends), symbols; non-Vietnamese lookalike letters swapped; the digits of a word
+    read with almost no confidence (the remains of a handwritten number or day) turned to '?'."""
+    out = []
+    for box in drop_noise_lines(boxes):
+        text = _strip_rule_glyphs(_strip_symbols(box[4]))
+        if 0 <= box[6] < DIGIT_TRUST:  # what is left of handwriting: its digits would be invented values
+            text = re.sub(r"\d", "?", text)
+        if text and not is_speck(text):
+            out.append((*box[:4], _lookalikes(text), *box[5:]))
+    out = [(*b[:4], _day_slot(b[4]), *b[5:]) for b in drop_mark_lines(out)]
+    out = _month_lookalikes(out)
+    firsts = {id(min(words, key=lambda b: b[0])) for words in _by_line(out).values()}
+    return [(*b[:4], "V/v", *b[5:]) if id(b) in firsts and _VV.match(b[4]) else b for b in out]
+
+
+# 'V/v' (về việc) opening a công văn's subject, as OCR misreads it in italics ('ƒ/v', 'J/w', 'V/w')
+_VV = re.compile(r"^[VvJjƒYy?][/|l][vwVW]$")
+
+
+MONTH_TRUST = 50.0  # a month read with this confidence is print ('l]' for an italic 11), not handwriting
+_ONE = str.maketrans({"l": "1", "I": "1", "|": "1", "]": "1", "[": "1", "!": "1"})
+
+
+def _month_lookalikes(boxes: list[tuple]) -> list[tuple]:
+    """The printed month after 'tháng' read with lookalikes of 1 ('tháng l] năm' -> 'tháng 11 năm'), when it
+    is read with some confidence and becomes a month 1-12; anything else stays as read."""
+    out = list(boxes)
+    index = {id(b): k for k, b in enumerate(boxes)}
+    for words in _by_line(boxes).values():
+        for prev, box, nxt in zip(words, words[1:], words[2:], strict=False):
+            if prev[4].lower() != "tháng" or not nxt[4].lower().startswith("năm") or box[4].isdigit():
+                continue
+            month = box[4].translate(_ONE)
+            if box[6] >= MONTH_TRUST and month.isdigit() and 1 <= int(month) <= 12:
+                out[index[id(box)]] = (*box[:4], month, *box[5:])
+    return out
+
+
+_GLUED_DAY = re.compile(r"^(ngày)(.+?)(tháng)$", re.IGNORECASE)
+
+
+def _day_slot(text: str) -> str:
+    """A place-and-date word OCR glued together, spaced again ('ngày12tháng' -> 'ngày 12 tháng'); a day
+    with anything but digits ('ngàyÚ2tháng') is no printed day but handwriting: its digits are not kept."""
+    m = _GLUED_DAY.match(text)
+    if m is None:
+        return text
+    day = m.group(2) if m.group(2).isdigit() else re.sub(r"[0-9]", "?", m.group(2))
+    return f"{m.group(1)} {day} {m.group(3)}"
 
 
 _TYPOGRAPHY = set("“”‘’–—…•·")  # punctuation a Vietnamese text does print ('Độc lập – Tự do')
 # Latin letters outside the Vietnamese alphabet that Tesseract's vie model gives for a Vietnamese one
 _LOOKALIKE = str.maketrans({"ñ": "ũ", "Ñ": "Ũ"})
+# the Icelandic eth for the Vietnamese đ: the same glyph, another code point ('Ð/c' is 'Đ/c')
+_ETH = str.maketrans({"Ð": "Đ", "ð": "đ"})
+# symbols Tesseract gives for a stroke it cannot read ('®', '€', '¿', '»', '‹'): a directive prints none of
+# them; the fraction slash is the number's slash ('71⁄QĐ-BGDĐT')
+_SLASH = str.maketrans({"⁄": "/", "∕": "/"})
+
+
+# ASCII symbols a directive never prints as a word of their own: a speck, a signature's hook ('^')
+_SPECK_ASCII = set("^~`\\{}<>")
+# what a rule, a table border or a scanner's edge line is read as ('|', '_', '._', '__—'); never text alone
+_RULE_GLYPHS = "_|¦‖"
+
+
+def _has_text(text: str) -> bool:
+    return any(c.isdigit() or c in _DIACRITIC or (c.isascii() and c.isalpha()) for c in text)
 
 
 def is_speck(text: str) -> bool:
     """A short 'word' without a Vietnamese letter or digit and with a symbol outside ASCII ('§', '©,', 'Ø',
-    '(¬'): a speck, a seal's edge or a stamp's ink, not text."""
-    letters = any(c.isdigit() or c in _DIACRITIC or (c.isascii() and c.isalpha()) for c in text)
-    return len(text) <= 3 and not letters and any(not c.isascii() and c not in _TYPOGRAPHY for c in text)
+    '(¬') or a stray ASCII one ('^'): a speck, a seal's edge or a stamp's ink, not text."""
+    return (
+        len(text) <= 3
+        and not _has_text(text)
+        and any((not c.isascii() and c not in _TYPOGRAPHY) or c in _SPECK_ASCII for c in text)
+    )
+
+
+def _strip_symbols(text: str) -> str:
+    """The word without the non-ASCII symbols and quotes no directive prints ('ngày®°' -> 'ngày',
+    'LĐVL€&TN' -> 'LĐVL&TN'); typography it does print stays ('“', '–').  A word of such symbols alone
+    is kept for is_speck to judge."""
+    text = text.translate(_SLASH)
+    kept = "".join(
+        c for c in text if c.isascii() or c in _TYPOGRAPHY or unicodedata.category(c)[0] not in "SP"
+    )
+    return kept if _has_text(kept) else text
+
+
+def _strip_rule_glyphs(text: str) -> str:
+    """'' for a word of rule glyphs and punctuation only ('|', '._', '_——'); a word with letters loses the
+    rule glyphs at its ends ('_Đề' -> 'Đề', 'gửi|' -> 'gửi')."""
+    if not _has_text(text):
+        return "" if any(c in _RULE_GLYPHS for c in text) else text
+    return text.strip(_RULE_GLYPHS)
+
+
+def drop_mark_lines(boxes: list[tuple]) -> list[tuple]:
+    """Take out the lines, or a column's part of a line, without a letter or digit ('—', '-', '“ˆˆ--'): the
+    stub of a rule, the edge of a seal or a signature stroke.  A lone '*' (the Party header's asterisk)
+    stays."""
+    out = []
+    for words in _by_line(boxes).values():
+        for part in _column_parts(words):
+            texts = [b[4] for b in part]
+            if texts == ["*"] or any(_has_text(t) for t in texts):
+                out.extend(part)
+    return out
 
 
 def _lookalikes(word: str) -> str:
-    """'cñ' -> 'cũ': a non-Vietnamese letter swapped for its lookalike if that makes a Vietnamese syllable."""
+    """'cñ' -> 'cũ': a non-Vietnamese letter swapped for its lookalike if that makes a Vietnamese syllable;
+    any other letter outside the Vietnamese alphabet ('Ø', 'ï', 'Š': what Tesseract makes of handwriting or
+    a smudge) becomes '?', an unread glyph rather than a letter no directive prints."""
+    word = word.translate(_ETH)
     fixed = word.translate(_LOOKALIKE)
     if fixed != word and is_vietnamese_syllable(re.sub(r"[^\w]", "", fixed)):
-        return fixed
-    return word
+        word = fixed
+    return "".join("?" if _foreign_letter(c) else c for c in word)
+
+
+def _foreign_letter(c: str) -> bool:
+    return c.isalpha() and not c.isascii() and c.lower() not in _DIACRITIC
 
 
 def _mean_conf(boxes: list[tuple]) -> float:
@@ -257,8 +377,9 @@ NOISE_HEIGHT = 0.5  # ... and so is one whose words are all smaller than this sh
 
 def drop_noise_lines(boxes: list[tuple]) -> list[tuple]:
     """Take out the lines (or a column's part of a line) Tesseract 'reads' in what is left of a seal, a
-    signature or a smudge: all their words tiny ('“FT', '^') or read with almost no confidence ('xịn' at 8%).
-    A lone '*' (the Party header's asterisk) is kept."""
+    signature or a smudge: all their words tiny ('“FT', '^') or read with almost no confidence ('xịn' at 8%);
+    and the tiny unsure words among a line's letters.  A lone '*' of letter size (the Party header's
+    asterisk) is kept, however unsure."""
     if not boxes:
         return boxes
     heights = sorted(b[3] - b[1] for b in boxes)
@@ -268,10 +389,21 @@ def drop_noise_lines(boxes: list[tuple]) -> list[tuple]:
     for words in parts:
         tiny = all(b[3] - b[1] < NOISE_HEIGHT * typical for b in words)
         unsure = _mean_conf(words) < NOISE_CONF
-        if (tiny or unsure) and [b[4] for b in words] != ["*"]:
+        if tiny or (unsure and [b[4] for b in words] != ["*"]):
             continue
-        out.extend(words)
+        out.extend(b for b in words if not _speck_in_line(b, words))
     return out
+
+
+SPECK_CONF = 60.0  # a word far smaller than its line's words and read with less confidence is a speck
+
+
+def _speck_in_line(box: tuple, words: list[tuple]) -> bool:
+    """A tiny, unsure word among a line's letters: a stroke of the signature beside the name ('TT.' before
+    'Nguyễn Nhân Bản', 12 px high beside 43)."""
+    heights = sorted(b[3] - b[1] for b in words)
+    median = heights[len(heights) // 2]
+    return box[6] < SPECK_CONF and box[3] - box[1] < NOISE_HEIGHT * median
 
 
 REREAD_BELOW_CONF = 60.0  # a merged two-column line with a word read this badly is read again per column
@@ -328,6 +460,91 @@ def _reread_line(image, part: list[tuple], limits: Limits, exe: str, line_id: tu
     ]
 
 
+_DATE_WORDS = re.compile(r"ngày.*tháng.*năm", re.IGNORECASE)
+HEADER_ZONE = 0.45  # share of the page height the two-column header of page 1 lies in
+HEADER_LINE_ID = 1000  # block numbers of the header's re-read columns (1000 left, 1001 right)
+
+
+def header_regions(boxes: list[tuple], width: int, height: int) -> list[tuple[int, int, int, int]] | None:
+    """The two header columns of a first page, (x0, y0, x1, y1) in pixels: issuer | motto, number and
+    subject | place and date.  The right column ends under the place-and-date line; the left one at the
+    first line below it that reaches past the column gap (the type line, 'Kính gửi:').  None if no
+    place-and-date line is found in the header zone or no gap parts the columns."""
+    lines = [
+        sorted(words, key=lambda b: b[0])
+        for words in _by_line([b for b in boxes if b[1] < HEADER_ZONE * height]).values()
+    ]
+    lines.sort(key=lambda ws: min(b[1] for b in ws))
+    dated = [  # the place-and-date line: its 'ngày' in the right half (it may share a line with 'Số:')
+        ws
+        for ws in lines
+        if _DATE_WORDS.search(" ".join(b[4] for b in ws))
+        and any(b[4].lower().startswith("ngày") and b[0] > 0.3 * width for b in ws)
+    ]
+    if not dated:
+        return None
+    date_bottom = max(b[3] for b in dated[0])
+    above = [b for ws in lines for b in ws if b[1] < date_bottom]
+    gap = _widest_gap(above, int(0.25 * width), int(0.7 * width))
+    if gap is None:
+        return None
+    split = (gap[0] + gap[1]) // 2
+    left_bottom = height * HEADER_ZONE
+    for ws in lines:  # a left line may reach into the gap ('V/v ...'), not past it
+        if min(b[1] for b in ws) > date_bottom and max(b[2] for b in ws) > gap[1]:
+            left_bottom = min(b[1] for b in ws)
+            break
+    top = max(0, min(b[1] for b in above) - 20)
+    pad = max(10, (date_bottom - top) // 20)
+    # the left crop runs to the right column's first ink: a subject line under the date may reach into the gap
+    return [(0, top, gap[1] - 2, int(left_bottom)), (split, top, width, min(height, date_bottom + pad))]
+
+
+def _widest_gap(boxes: list[tuple], lo: int, hi: int) -> tuple[int, int] | None:
+    """(start, end) of the widest run of x in [lo, hi) that no box covers; None if there is none."""
+    covered = bytearray(hi - lo)
+    for b in boxes:
+        for x in range(max(lo, b[0]), min(hi, b[2])):
+            covered[x - lo] = 1
+    best, start = (0, None), None
+    for x in range(hi - lo + 1):
+        free = x < hi - lo and not covered[x]
+        if free and start is None:
+            start = x
+        elif not free and start is not None:
+            if x - start > best[0]:
+                best = (x - start, (lo + start, lo + x))
+            start = None
+    return best[1] if best[0] >= 10 else None
+
+
+def reread_header(image, boxes: list[tuple], limits: Limits, exe: str = "tesseract") -> list[tuple]:
+    """Read each header column of the first page again as one block (--psm limits.ocr_header_psm).
+
+    Whole-page layout analysis reads the header's short centred lines of two columns, in two type sizes and
+    with rules under them, worse than either column alone ('BƯU CHINH VIEN THÔÒÔNG' against 'BƯU CHÍNH
+    VIÊN THÔNG' from the left column's crop).  A column's new reading replaces the words whose centre lies
+    in it when its mean confidence is not lower."""
+    regions = header_regions(boxes, image.width, image.height)
+    if regions is None:
+        return boxes
+    out = list(boxes)
+    for k, (x0, y0, x1, y1) in enumerate(regions):
+        inside = [b for b in out if x0 <= (b[0] + b[2]) / 2 < x1 and y0 <= (b[1] + b[3]) / 2 < y1]
+        try:
+            new, _ = run_tesseract(_png(image.crop((x0, y0, x1, y1))), limits, exe, psm=limits.ocr_header_psm)
+        except (RuntimeError, subprocess.TimeoutExpired):
+            continue  # the first reading stays
+        new = [
+            (a + x0, t + y0, r + x0, d + y0, text, (HEADER_LINE_ID + k, *line_id[1:]), conf)
+            for a, t, r, d, text, line_id, conf in new
+        ]
+        if new and _page_conf(new) >= _page_conf(inside):
+            kept = set(map(id, inside))
+            out = [b for b in out if id(b) not in kept] + new
+    return out
+
+
 def ocr_pdf_pages(doc, indexes: list[int], limits: Limits) -> dict[int, OcrPage]:
     """OCR the given pages of a pypdfium2 document; rendering is sequential, tesseract runs in parallel."""
     from concurrent.futures import Future, ThreadPoolExecutor  # only when pages are OCRed
@@ -363,7 +580,8 @@ def ocr_pdf_pages(doc, indexes: list[int], limits: Limits) -> dict[int, OcrPage]
             finally:
                 page.close()
             # cleaning and PNG encoding run in the worker too: only pdfium (not thread-safe) stays here
-            pending[index] = (pool.submit(ocr_image, image, scale * 72.0, limits, exe), scale, width, height)
+            future = pool.submit(ocr_image, image, scale * 72.0, limits, exe, True, index == 0)
+            pending[index] = (future, scale, width, height)
             del image
             while len(pending) >= 2 * workers:  # bound the page images held in memory
                 collect(next(iter(pending)))

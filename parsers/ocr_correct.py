@@ -8,7 +8,9 @@ stay as read, so a right word can never turn into a different word with other le
 
 1. phrases: a run of words that spells, accent-insensitively, one known name of the headers and signature
    blocks (province names, organs, titles, document types, the mottos: PHRASES) takes that name's marks when
-   the run is printed in capitals, is a capitalised proper name, or holds a word that is no syllable;
+   the run is printed in capitals, is a capitalised proper name, is a name of three or more words starting
+   with a capital ('Ban Tô chức' -> 'Ban Tổ chức'), or holds a word that is no syllable; capitals read with
+   some of their spaces lost ('BỘ CÔNGAN') are split at the known phrase's spaces;
 2. syllables: a word with a mark that is no Vietnamese syllable (not in the inventory, and either without a
    tone or against the syllable grammar) takes the marks of the one syllable of the inventory at the smallest
    diacritic distance (modifier and tone edits), if that distance is small and no other syllable is as close
@@ -44,6 +46,7 @@ EXTRA_PHRASES = (
     "ĐỘC LẬP - TỰ DO - HẠNH PHÚC",
     "ĐẢNG CỘNG SẢN VIỆT NAM",
     "ỦY BAN NHÂN DÂN",
+    "ỦY BAN",
     "HỘI ĐỒNG NHÂN DÂN",
     "ỦY BAN MẶT TRẬN TỔ QUỐC VIỆT NAM",
     "MẶT TRẬN TỔ QUỐC",
@@ -102,9 +105,37 @@ EXTRA_PHRASES = (
     "SỞ NGOẠI VỤ",
     "SỞ DÂN TỘC VÀ TÔN GIÁO",
     "THÀNH PHỐ HỒ CHÍ MINH",
+    "BÁO VÀ PHÁT THANH, TRUYỀN HÌNH",
+    "PHÁT THANH VÀ TRUYỀN HÌNH",
+    "PHÁT THANH",
+    "TRUYỀN HÌNH",
+    "BƯU CHÍNH VIỄN THÔNG",
+    "VIỄN THÔNG",
 )
 # Lines printed in mixed case that OCR damages the same way.
 MIXED_CASE_PHRASES = ("Độc lập - Tự do - Hạnh phúc", "Nơi nhận", "Kính gửi")
+# Word pairs of the subject and body lines of directives that no other pair of syllables spells without
+# marks: repaired in any case ('vẻ việc' -> 'về việc', 'thành phân' -> 'thành phần').
+COLLOCATIONS = (
+    "về việc",
+    "đề nghị",
+    "tổ chức",
+    "thành phần",
+    "buổi làm việc",
+    "tiến bộ",
+    "triển khai",
+    "chỉ đạo",
+    "hội đồng",
+    # the ranks printed before a Công an or army signer's name
+    "thiếu tướng",
+    "trung tướng",
+    "thượng tướng",
+    "đại tướng",
+    "thiếu tá",
+    "trung tá",
+    "thượng tá",
+    "đại tá",
+)
 
 _WORD = re.compile(r"^(\W*)([^\W\d_]+)(\W*)$")
 _PUNCT = re.compile(r"^[^\w\s]+$")
@@ -215,14 +246,16 @@ def _title(phrase: str) -> str:
 def _phrases() -> dict[tuple[str, ...], tuple[tuple[str, ...], bool]]:
     """Accent-free upper-case words -> (the phrase's words, is a proper name) for phrases of >= 2 words whose
     accent-free spelling is unique (two names differing only in marks would make a repair a guess)."""
-    names = {p: False for p in (*HEADER_PHRASES, *DOC_TYPES, *EXTRA_PHRASES, *MIXED_CASE_PHRASES)}
+    known = (*HEADER_PHRASES, *DOC_TYPES, *EXTRA_PHRASES, *MIXED_CASE_PHRASES, *COLLOCATIONS)
+    names = {p: False for p in known}
     names.update({_title(p): True for p in PROVINCES})
     for province in PROVINCES:  # the province in an issuer's line: 'TỈNH LÂM ĐỒNG', 'TỈNH ỦY LÂM ĐỒNG'
         names.update({f"{unit} {province}": False for unit in ("TỈNH", "TỈNH ỦY", "THÀNH PHỐ", "THÀNH ỦY")})
     out: dict[tuple[str, ...], tuple[tuple[str, ...], bool]] = {}
     clashes: set[tuple[str, ...]] = set()
     for phrase, proper in names.items():
-        words = tuple(phrase.split())
+        # the words without their punctuation ('VĂN HÓA,'): OCR words are matched by their letters
+        words = tuple(w.strip(",.;:") for w in phrase.split() if w.strip(",.;:"))
         if len(words) < 2:
             continue
         key = tuple(_fold_upper(w) for w in words)
@@ -239,6 +272,51 @@ def _phrase_lengths() -> tuple[int, ...]:
     return tuple(sorted({len(k) for k in _phrases()}, reverse=True))
 
 
+@lru_cache(maxsize=1)
+def _glued_phrases() -> dict[str, tuple[str, ...]]:
+    """Accent-free capitals of a phrase without its spaces -> its words ('BOCONGAN' -> BỘ CÔNG AN)."""
+    out: dict[str, tuple[str, ...]] = {}
+    clashes: set[str] = set()
+    for words, _proper in _phrases().values():
+        key = "".join(_fold_upper(w) for w in words)
+        if key in out and out[key] != words:
+            clashes.add(key)
+        out.setdefault(key, words)
+    for key in clashes:
+        del out[key]
+    return out
+
+
+MAX_GLUED_RUN = 3  # OCR words a known phrase read with some of its spaces lost may span
+
+
+def _unglue(cores: list[str]) -> list[list[str]] | None:
+    """The phrase words each of a run of capitals words covers, when the run is a known phrase with some
+    spaces lost ('BỘ', 'CÔNGAN' -> [['BỘ'], ['CÔNG', 'AN']]); None otherwise, or when no space was lost."""
+    if not all(c.isalpha() and c.isupper() for c in cores):
+        return None
+    phrase = _glued_phrases().get("".join(_fold_upper(c) for c in cores))
+    if phrase is None or len(phrase) == len(cores):
+        return None
+    out: list[list[str]] = []
+    k = 0
+    for core in cores:
+        taken, length = [], 0
+        while k < len(phrase) and length < len(core):
+            taken.append(phrase[k])
+            length += len(phrase[k])
+            k += 1
+        if length != len(core):  # a word boundary of the phrase falls inside an OCR word
+            return None
+        out.append(taken)
+    return out
+
+
+@lru_cache(maxsize=1)
+def _collocation_keys() -> frozenset[tuple[str, ...]]:
+    return frozenset(tuple(_fold_upper(w) for w in c.split()) for c in COLLOCATIONS)
+
+
 def _applies(printed: list[str], words: tuple[str, ...], proper: bool) -> bool:
     """A run is repaired when it is printed in capitals (headers, titles), is a capitalised proper name, or
     holds a word that is no syllable; never when it already is the phrase in either tone placement."""
@@ -247,6 +325,10 @@ def _applies(printed: list[str], words: tuple[str, ...], proper: bool) -> bool:
     if all(not c.islower() for p in printed for c in p):
         return True
     if proper and all(p[:1].isupper() for p in printed):
+        return True
+    if len(words) >= 3 and printed[0][:1].isupper():  # an organ's name in a sentence: 'Ban Tô chức'
+        return True
+    if tuple(_fold_upper(w) for w in words) in _collocation_keys():
         return True
     inventory = syllable_inventory()
     return bool(inventory) and any(p.isalpha() and not is_syllable(p) for p in printed)
@@ -297,6 +379,20 @@ def correct_words(words: list[str]) -> tuple[list[str], list[str]]:
     fixed = [False] * len(words)
     i = 0
     while i < len(words):  # pass 1: the longest known phrase starting at i
+        glued = _unglue_at(cores, i)
+        if glued is not None:
+            n, pieces = glued
+            for k, targets in enumerate(pieces):
+                lead, core, trail = parts[i + k]
+                spelled, start = [], 0
+                for target in targets:
+                    spelled.append(_case_like(core[start : start + len(target)], target))
+                    start += len(target)
+                out[i + k] = lead + " ".join(spelled) + trail
+                fixed[i + k] = True
+            notes.append(f"'{' '.join(cores[i : i + n])}' -> '{' '.join(out[i : i + n])}'")
+            i += n
+            continue
         for n in _phrase_lengths():
             run = cores[i : i + n]
             if len(run) < n or None in run:
@@ -327,6 +423,17 @@ def correct_words(words: list[str]) -> tuple[list[str], list[str]]:
             out[i] = lead + better + trail
             notes.append(f"'{core}' -> '{better}'")
     return out, notes
+
+
+def _unglue_at(cores: list[str | None], i: int) -> tuple[int, list[list[str]]] | None:
+    """(run length, pieces) of the longest run from i that is a known phrase with lost spaces."""
+    for n in range(MAX_GLUED_RUN, 0, -1):
+        run = cores[i : i + n]
+        if len(run) == n and None not in run:
+            pieces = _unglue(run)
+            if pieces is not None:
+                return n, pieces
+    return None
 
 
 def split_boxes(boxes: list[tuple], notes: list[str]) -> list[tuple]:

@@ -350,6 +350,7 @@ def extract_pdf(data: bytes, limits: Limits | None = None) -> Extraction:
     removed: list[str] = []
     ocr_jobs: list[int] = []
     layer_quality: dict[int, float] = {}
+    stamp_layers: dict[int, _PageRead] = {}  # OCR pages under a stamp-only text layer
     plumber_open_failure = None
     for i, read in enumerate(_read_pages(doc, data, n_pages, limits)):
         sources.append(read.source)
@@ -361,6 +362,8 @@ def extract_pdf(data: bytes, limits: Limits | None = None) -> Extraction:
         if read.source == "ocr":
             ocr_jobs.append(i)
             layer_quality[i] = read.layer_quality
+            if read.layer_words or read.layer_lines:
+                stamp_layers[i] = read
             pages.append(PageText([], []))
             continue
         # laid out here, in page order: a footnote cut by the page break continues in the previous page's type
@@ -403,7 +406,12 @@ def extract_pdf(data: bytes, limits: Limits | None = None) -> Extraction:
                 pages[p] = _fallback_page(doc, p, n_pages)
                 sources[p] = "text"
                 continue
-            lines = lines_from_words(result.words)
+            words = result.words
+            if p in stamp_layers:
+                words = [w for w in words if not _under_any(w, stamp_layers[p].layer_words)]
+                if stamp_layers[p].layer_lines:
+                    removed.append("\n".join(stamp_layers[p].layer_lines))
+            lines = lines_from_words(words)
             pages[p] = layout_page(
                 lines, result.width, result.height, first=p == 0, last=p == n_pages - 1, page_index=p
             )
@@ -456,7 +464,7 @@ def _relayout_last_text_page(doc, pages: list[PageText], sources: list[str]) -> 
 class _PageRead:
     """What one page's text layer gives before its layout: its lines and size (none for a page sent to OCR),
     its source, the stamps taken out of it, its pdfplumber notes, and for an OCR page the quality of the
-    layer kept in case OCR reads worse."""
+    layer kept in case OCR reads worse (or the words of a stamp-only layer)."""
 
     source: str
     stamps: list[str]
@@ -466,6 +474,9 @@ class _PageRead:
     warnings: list[str] = field(default_factory=list)
     layer_quality: float = 0.0
     plumber_open_failure: str | None = None
+    # an OCR page under a stamp-only text layer: the layer's words and its lines not yet taken out as stamps
+    layer_words: list[Word] = field(default_factory=list)
+    layer_lines: list[str] = field(default_factory=list)
 
 
 # Below this many pages per process a text PDF is read in one process (a helper's fork and font loading
@@ -520,13 +531,21 @@ def _read_page(doc, i: int, n_pages: int, limits: Limits, plumber: _PlumberDoc) 
         pdfium_lines, stamps = remove_stamps(pdfium_lines)
         quality = ocr.text_quality(raw)
         legacy = _legacy_page_encoding(raw)
-        maybe_scan = ocr.needs_ocr(raw, True, quality)  # as if it had images: only then look
+        # as if images covered the whole page: only then are its images looked at
+        maybe_scan = ocr.needs_ocr(raw, 1.0, quality)
         # judged by how much of the page its images cover: a full-page image under a short signing or
         # copy stamp ('SAO Y; ...', 'Ký bởi: ...') is a scan whose stamp is its only text layer
         has_images = maybe_scan and _check_images(page, limits, i + 1)
         image_share = ocr.page_image_share(page) if has_images else 0.0
         needs_ocr = maybe_scan and ocr.needs_ocr(raw, image_share, quality)
         if needs_ocr and not legacy:
+            if not ocr.needs_ocr(raw, True, quality):  # scanned by its image share: a stamp-only layer
+                # no rival to the page's OCR reading; pdfium renders it into the image, so the OCR words
+                # under its words are the stamp's, not the document's
+                layer_words = pdfium_page_words(page) or []
+                return _PageRead(
+                    "ocr", stamps, layer_words=layer_words, layer_lines=[ln.text for ln in pdfium_lines]
+                )
             return _PageRead("ocr", stamps, layer_quality=quality)
         lines, converted = pdfium_lines, False
         if legacy:  # per-font decoding needs pdfplumber's font names per character
@@ -574,6 +593,17 @@ def _page_with_annotations_flattened(doc, index: int):
         page.close()
         page = doc[index]  # pdfium shows flattened content only after reloading the page
     return page
+
+
+def _under_any(word: Word, layer: list[Word]) -> bool:
+    """The OCR word's centre lies on a word of the page's own text layer (padded by a third of its height:
+    OCR and font boxes differ by a few points)."""
+    cx, cy = (word.x0 + word.x1) / 2, (word.top + word.bottom) / 2
+    for w in layer:
+        pad = (w.bottom - w.top) / 3
+        if w.x0 - pad <= cx <= w.x1 + pad and w.top - pad <= cy <= w.bottom + pad:
+            return True
+    return False
 
 
 def raw_layer_better(layer_quality: float, ocr_text: str) -> bool:

@@ -18,23 +18,41 @@ DARK = 170  # grey level below which a pixel is ink (scans flatten paper to ~240
 
 COLOUR_CHROMA = 50  # max - min of the RGB channels from which a pixel is coloured ink (paper, print: < 20)
 COLOUR_BRIGHT = 110  # ...and its brightest channel above this: black print over a red seal stays
+BLUE_EXCESS = 18  # blue above the larger of red and green: ballpoint ink, however pale (print: < 8)
+# the paler edge of a coloured stroke (a little chroma, lighter than print), taken with it when within
+# COLOUR_EDGE_MM of it; the black print under a seal is darker and stays
+EDGE_CHROMA = 10
+EDGE_BRIGHT = 130
+COLOUR_EDGE_MM = 0.3
+PRINT_DARK = 110  # black print's core: darker than this in every channel...
+PRINT_CHROMA = 30  # ...and nearly grey
 
 
-def grey_without_colour(rgb: np.ndarray) -> np.ndarray:
+def grey_without_colour(rgb: np.ndarray, dpi: float = 300.0) -> np.ndarray:
     """8-bit greyscale of an RGB page image with its coloured ink (red seals and stamps, blue handwriting and
     signatures) turned to paper.
 
     Official documents are printed in black; what is stamped or written on them afterwards is red or blue.
     In a greyscale rendering that ink is mid-grey and Tesseract reads it, or loses the print under it (the
     seal over the signer's title, a handwritten number beside 'Số:').  Where black print crosses the ink the
-    pixel stays dark in every channel and is kept."""
+    pixel stays dark in every channel and is kept.  Pale ballpoint ink is told by its blue alone (a scanned
+    '289' at chroma 25, print at 4), and the paler edges of a coloured stroke go with it (left, Tesseract
+    reads them as letters: the outline of an 'ĐẾN' stamp came out as '2M trì sự» Đủ')."""
     from PIL import Image
 
     rgb = np.ascontiguousarray(rgb[..., :3])
     r, g, b = rgb[..., 0], rgb[..., 1], rgb[..., 2]
     hi = np.maximum(np.maximum(r, g), b)
-    coloured = (hi - np.minimum(np.minimum(r, g), b)) >= COLOUR_CHROMA  # uint8: hi >= lo, no wrap
-    coloured &= hi >= COLOUR_BRIGHT
+    chroma = hi - np.minimum(np.minimum(r, g), b)  # uint8: hi >= lo, no wrap
+    coloured = (chroma >= COLOUR_CHROMA) & (hi >= COLOUR_BRIGHT)
+    reach = max(1, round(COLOUR_EDGE_MM * dpi / 25.4))
+    # the soft criteria never take the rim of black print (a JPEG scan tints it): pixels near dark grey ink
+    print_rim = ndimage.binary_dilation((hi < PRINT_DARK) & (chroma < PRINT_CHROMA), iterations=reach)
+    soft = (b.astype(np.int16) - np.maximum(r, g) >= BLUE_EXCESS) & ~print_rim
+    coloured |= soft
+    if coloured.any():
+        near = ndimage.binary_dilation(coloured, iterations=reach)
+        coloured |= near & (chroma >= EDGE_CHROMA) & (hi >= EDGE_BRIGHT) & ~print_rim
     grey = np.array(Image.fromarray(rgb).convert("L"))  # ITU-R 601 luma, in C
     if coloured.any():
         grey[coloured] = np.uint8(np.percentile(grey[::4, ::4], 90))  # the paper's grey

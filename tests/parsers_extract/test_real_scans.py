@@ -86,3 +86,14 @@ def _lines(words) -> list[list]:
     for word in words:
         by_line.setdefault(word.line_id, []).append(word)
     return [sorted(ws, key=lambda w: w.x0) for ws in by_line.values()]
+
+
+def test_a_scan_under_a_stamp_only_text_layer_is_sent_to_ocr():
+    """Page 1 of ttr200 carries the copy stamp's text layer only ('SAO Y; CÔNG AN TỈNH …', 'Ký bởi: …'): it
+    is OCRed like the other scanned pages (here capped to none, so the warning lists the pages that needed
+    it without running Tesseract)."""
+    from parsers.pdf import extract_pdf
+
+    ext = extract_pdf(TTR200.read_bytes(), Limits(max_ocr_pages=0, use_sandbox=False))
+    note = next(w for w in ext.warnings if "pages need OCR" in w)
+    assert note.startswith("5 pages need OCR") and "pages 1, 2, 3, 4, 5 left" in note
