@@ -22,10 +22,13 @@ from parsers.metadata_closing import (
     find_signature,
     recipient_list,
     unlabelled_recipients,
+    without_specks,
 )
 from parsers.metadata_header import (
+    attached_number_style,
     find_type_line,
     issuer_from_lines,
+    nonstandard_opening,
     parse_number,
     place_date_month,
     repair_phrases,
@@ -35,7 +38,7 @@ from parsers.metadata_header import (
     vv_subject,
 )
 from parsers.metadata_repairs import restore_accents
-from parsers.metadata_tables import DOC_TYPES, STATE_ONLY_TYPES
+from parsers.metadata_tables import DOC_TYPES, OTHER_TYPE, STATE_ONLY_TYPES
 from parsers.normalize import clean_line, fold, fold_key, nfc, strip_markdown
 
 FIELD_NAMES = LABELLED_FIELDS  # the labelled header fields (parsers/fields.py defines them)
@@ -81,16 +84,20 @@ def document_lines(text: str) -> list[str]:
 _FOOTNOTE_DEF = re.compile(r"^\[\^[^\]]{1,4}\]:")
 
 
-def fields_from_text(text: str) -> dict:
-    """All record fields that come from the text (not pages/page_sources/ocr_confidence)."""
+def fields_from_text(text: str, ocr: bool = False) -> dict:
+    """All record fields that come from the text (not pages/page_sources/ocr_confidence).  `ocr`: the text
+    of page 1 was read by OCR (a number filled in by hand is then left out, parse_number)."""
     warnings: list[str] = []
     lines = document_lines(text)
     # the extraction puts page footnotes last ('[^1]: …'): they are neither body nor closing
     notes_at = next((i for i, line in enumerate(lines) if _FOOTNOTE_DEF.match(line)), len(lines))
     lines = lines[:notes_at]
     head = scan_header(lines)
+    lines = lines[: head.end + 1] + [_label_out_of_debris(line) for line in lines[head.end + 1 :]]
     issuer, issuer_parent = issuer_from_lines(head.issuer_lines, warnings)
-    number = parse_number(lines[head.number_line], warnings, issuer) if head.number_line is not None else None
+    number = None
+    if head.number_line is not None:
+        number = parse_number(lines[head.number_line], warnings, issuer, ocr=ocr)
     place, issued, issued_month = _place_and_date(lines, head, warnings)
 
     type_name = printed_type = None
@@ -103,10 +110,17 @@ def fields_from_text(text: str) -> dict:
     elif head.vv_line is not None:
         subject, body_start = vv_subject(lines, head.vv_line)
         type_name = printed_type = "CÔNG VĂN"
+    elif head.end < 0 and (opening := nonstandard_opening(lines)) is not None:
+        # a Tham luận, a speech…: no header, its genre's name, its title and the presenting body
+        printed_type, body_start = opening.printed_type, opening.body_start
+        subject = " ".join(opening.subject_lines) or None
+        if issuer is None and opening.presenter:
+            issuer = opening.presenter
     else:
         subject, body_start = None, head.end + 1
 
     lines = lines[: _appendix_start(lines, body_start)]
+    lines = lines[:body_start] + [without_specks(line) for line in lines[body_start:]]
     kinh_gui = find_label(lines, _KINH_GUI, max(head.end, 0))
     recipients: list[str] = []
     if kinh_gui is not None and _nonblank_between(lines, body_start, kinh_gui) <= KINH_GUI_WINDOW:
@@ -116,7 +130,7 @@ def fields_from_text(text: str) -> dict:
     if noi_nhan is not None:
         listed, recipients_end = recipient_list(lines, noi_nhan, _NOI_NHAN)
         recipients += [r for r in listed if r not in recipients]
-    closing = find_signature(lines, body_start, noi_nhan, recipients_end, warnings)
+    closing = find_signature(lines, body_start, noi_nhan, recipients_end, warnings, ocr=ocr)
     if noi_nhan is None and closing.signature_start is not None:
         unlabelled = unlabelled_recipients(lines, body_start, closing.signature_start)
         if unlabelled is not None:
@@ -124,8 +138,10 @@ def fields_from_text(text: str) -> dict:
             recipients += [r for r in listed if r not in recipients]
             warnings.append("recipients read from a list with no 'Nơi nhận:' label (OCR lost it?)")
 
-    family = _family(head.motto_family, number, type_name, issuer, warnings)
+    family = _family(head.motto_family, number, type_name, issuer, warnings, lines)
     doc_type = _doc_type(family, number, type_name, warnings)
+    if doc_type is None and printed_type and type_name is None:
+        doc_type = OTHER_TYPE  # a genre outside the type tables keeps its printed name
     body_end = min(x for x in (noi_nhan, closing.signature_start, len(lines)) if x is not None)
     fields = {
         "family": family,
@@ -166,6 +182,18 @@ def fields_from_text(text: str) -> dict:
     return fields
 
 
+# OCR glues a margin stamp's text ('ĐẾN Số: … Chuyển: …', the received stamp) before a label it overlaps
+_DEBRIS_BEFORE_LABEL = re.compile(r"^(.{1,30}?)\s(kinh\s*gui\s*:)", re.IGNORECASE)
+
+
+def _label_out_of_debris(line: str) -> str:
+    """'2M trì sự» Đủ, Ki Kính gửi: Lãnh đạo …' -> 'Kính gửi: Lãnh đạo …' (the start is a stamp's debris)."""
+    if not line or _KINH_GUI.match(fold(line)):
+        return line
+    m = _DEBRIS_BEFORE_LABEL.match(fold(line))
+    return line[m.start(2) :] if m else line
+
+
 _APPENDIX = re.compile(r"^PHU LUC(\s+([IVXLC]+|\d+|[A-Z]))?\s*$")
 
 
@@ -202,7 +230,12 @@ def _place_and_date(
 
 
 def _family(
-    motto: str | None, number, type_name: str | None, issuer: str | None, warnings: list[str]
+    motto: str | None,
+    number,
+    type_name: str | None,
+    issuer: str | None,
+    warnings: list[str],
+    lines: list[str] = (),
 ) -> str | None:
     by_number = number.style if number else None
     if motto in ("party", "state"):
@@ -215,6 +248,9 @@ def _family(
         return "state"
     if issuer:
         return issuer_family(issuer)
+    attached = attached_number_style(lines)  # a bare appendix: the family of the document it belongs to
+    if attached:
+        return attached
     warnings.append("family undetermined: no motto, number, issuer or State-only type")
     return None
 

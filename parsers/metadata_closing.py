@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from parsers.metadata_header import repair_phrases, type_of_line
-from parsers.metadata_tables import AUTHORITY_MARKERS, HEADER_PHRASES, SIGNATURE_NOISE
+from parsers.metadata_tables import AUTHORITY_MARKERS, HEADER_PHRASES, SIGNATURE_NOISE, SIGNER_RANKS
 from parsers.normalize import fold, is_caps, proper_case
 
 CLOSING_SCAN_LINES = 60
@@ -69,7 +69,46 @@ def recipient_list(lines: list[str], label: int, pattern: re.Pattern) -> tuple[l
         after_blank = False
         i += 1
     split = [part for entry in entries for part in _ONE_LINE_ENTRIES.split(entry)]
+    split = [_without_glued_name(part)[0] for part in split]
     return [e for e in (_clean_entry(part) for part in split) if e], i
+
+
+# '- Lãnh đạo Văn phòng; Phan Thanh Hùng': the signer's name of the next column read into the entry's line
+_GLUED_NAME = re.compile(r";\s+([A-ZĐÀ-Ỹ][^;]*?)\s*$")
+
+
+def _without_glued_name(entry: str) -> tuple[str, str | None]:
+    m = _GLUED_NAME.search(entry)
+    if m and name_like(m.group(1)):
+        return entry[: m.start()], m.group(1)
+    return entry, None
+
+
+def displaced_signature(lines: list[str], noi_nhan: int, end: int) -> tuple[str | None, str | None]:
+    """(title, name) of a signature column the extraction read into the 'Nơi nhận:' column: a title after
+    the label ('Nơi nhận: CHÁNH VĂN PHÒNG') or just above it, a name glued after an entry's ';'."""
+    title = name = None
+    inline = lines[noi_nhan][_NOI_NHAN.match(fold(lines[noi_nhan])).end() :].strip()
+    if inline and is_caps(inline) and _title_like(inline) and not _AUTHORITY.match(inline):
+        title = inline
+    else:
+        above = _title_above(lines, noi_nhan)
+        title = lines[above] if above is not None else None
+    for i in range(noi_nhan + 1, min(end, len(lines))):
+        glued = _without_glued_name(lines[i])[1] if lines[i] else None
+        if glued:
+            name = glued
+    return title, name
+
+
+def _title_above(lines: list[str], at: int) -> int | None:
+    """A head's title printed on the line right above `at` (the signature column beside 'Nơi nhận:')."""
+    i = at - 1
+    while i >= 0 and not lines[i]:
+        i -= 1
+    if i >= 0 and is_caps(lines[i]) and _title_like(lines[i]) and len(lines[i]) <= 60:
+        return i
+    return None
 
 
 _ONE_LINE_ENTRIES = re.compile(r";\s*[-–]\s*(?=\S)")
@@ -111,7 +150,11 @@ def is_noise(line: str) -> bool:
 
 
 def name_like(line: str) -> bool:
-    """A person's name: 2-6 capitalised words of letters, not a title ('GIÁM ĐỐC')."""
+    """A person's name: 2-6 capitalised words of letters, not a title ('GIÁM ĐỐC'); a rank may precede it
+    ('Thiếu tướng Trương Minh Đương')."""
+    rank = _rank_of(line)
+    if rank:
+        line = line[len(rank) :].strip()
     words = line.split()
     if not 2 <= len(words) <= 6 or len(line) > 50:
         return False
@@ -120,20 +163,49 @@ def name_like(line: str) -> bool:
     return not (is_caps(line) and _title_like(line))
 
 
+def _rank_of(line: str) -> str | None:
+    low = line.lower()
+    return next((r for r in SIGNER_RANKS if low.startswith(r.lower() + " ")), None)
+
+
+# OCR specks and seal fragments before a signature line: 'x : _ GIÁM ĐỐC', '.. HIỆU TRƯỞNG'
+_LEADING_SPECKS = re.compile(r"^(?:(?:[^\w\s]+|_+|[a-z])\s*)+(?=[A-ZĐ])")
+
+
+def without_specks(line: str) -> str:
+    """A signature line without the OCR specks before it, when what follows is a title or authority line."""
+    m = _LEADING_SPECKS.match(line)
+    if not m:
+        return line
+    rest = line[m.end() :]
+    if _AUTHORITY.match(rest) or (is_caps(rest) and _title_like(rest)):
+        return rest
+    return line
+
+
 def find_signature(
-    lines: list[str], start: int, noi_nhan: int | None, recipients_end: int | None, warnings: list[str]
+    lines: list[str],
+    start: int,
+    noi_nhan: int | None,
+    recipients_end: int | None,
+    warnings: list[str],
+    ocr: bool = False,
 ) -> Closing:
-    """Signature fields; the block is after the recipients or right before 'Nơi nhận:'."""
+    """Signature fields; the block is after the recipients or right before 'Nơi nhận:'.  `ocr`: the text
+    was OCRed (its spacing after an authority marker is no evidence of the printed one)."""
     closing = Closing()
     authority = _last_authority_line(lines, start)
     if authority is not None:
         chain = _authority_chain(lines, authority, start)
         closing.signature_start = chain[0]
         for k, at in enumerate(chain):
-            marker, rest = _AUTHORITY.match(lines[at]).groups()
+            m = _AUTHORITY.match(lines[at])
+            marker, rest = m.groups()
             canonical = AUTHORITY_MARKERS[re.sub(r"\s+", "", marker).upper()]
             rest = repair_phrases(rest.strip(), warnings)
-            closing.signing_chain.append(f"{canonical} {rest}")
+            # the chain is as printed: 'TL.CHỦ TỊCH' typed without the space keeps it
+            spaced = ocr or m.start(2) > m.end(1) or not canonical.endswith(".")
+            closing.signing_chain.append(f"{canonical}{' ' if spaced else ''}{rest}")
             if k == 0:  # the outer authority: 'TL. CHỦ TỊCH' over 'KT. CHÁNH VĂN PHÒNG'
                 closing.signing_authority, closing.on_behalf_of = canonical, rest
         end = noi_nhan if noi_nhan is not None and noi_nhan > authority else len(lines)
@@ -147,11 +219,21 @@ def find_signature(
         closing.signer_name = proper_case(lines[name_at])
         closing.signature_start = name_at
         titles = _titles_above(lines, lo, name_at)
+        if not titles and noi_nhan is not None and lo >= noi_nhan:
+            # the name under the recipients, its title printed beside the 'Nơi nhận:' label
+            title, _ = displaced_signature(lines, noi_nhan, lo)
+            closing.signer_title = repair_phrases(title, warnings) if title else None
         if titles:
             closing.signature_start = titles[0]
             title_lines = _one_position([lines[t] for t in titles])
             closing.signer_title = repair_phrases(" ".join(title_lines), warnings)
         return closing
+    if noi_nhan is not None:
+        title, name = displaced_signature(lines, noi_nhan, recipients_end or len(lines))
+        if name:
+            closing.signer_name = proper_case(name)
+            closing.signer_title = repair_phrases(title, warnings) if title else None
+            warnings.append("signature read from the 'Nơi nhận:' column (two columns interleaved)")
     return closing
 
 
@@ -263,8 +345,8 @@ def _last_name(lines: list[str], lo: int, hi: int) -> int | None:
     """The name closing the block: the last line of [lo, hi) that is a name, passing over noise and short
     fragments a two-column layout can push past it (a wrapped 'Tỉnh ủy,' of the Nơi nhận column)."""
     for i in range(hi - 1, lo - 1, -1):
-        if not lines[i] or is_noise(lines[i]):
-            continue
+        if not lines[i] or is_noise(lines[i]) or _BULLET.match(lines[i]):
+            continue  # a dashed line is an entry of the Nơi nhận column read below the block
         if name_like(lines[i]):
             return i
         if not _fragment(lines[i]):

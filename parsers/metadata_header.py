@@ -21,6 +21,7 @@ from parsers.metadata_tables import (
     DOC_TYPES,
     HEADER_PHRASES,
     MONTH_WORDS,
+    NONSTANDARD_TYPE_NAMES,
     PARTY_ISSUER_ENDINGS,
     PARTY_TYPE_CODES,
     STATE_TYPE_CODES,
@@ -89,6 +90,8 @@ ORGAN_STARTS = (
     "chi cuc",
     "trung tam",
     "bao ",
+    "thu tuong",  # THỦ TƯỚNG CHÍNH PHỦ issues as a person-organ
+    "chu tich nuoc",
 )
 _ADMIN_UNITS = ("tinh", "thanh pho", "huyen", "quan", "thi xa", "xa", "phuong", "thi tran")
 _COLLECTIVE_STEMS = ("uy ban nhan dan", "hoi dong nhan dan")
@@ -221,8 +224,13 @@ def issuer_from_lines(lines: list[str], warnings: list[str]) -> tuple[str | None
         repair_province(repair_phrases(_strip_junk(x), warnings), warnings) for x in lines if _strip_junk(x)
     ]
     lines = _join_wrapped(lines)
-    if not lines:
-        return None, None
+    if len(lines) >= 2:
+        issuer, parent = _issuer_and_parent(lines, warnings)
+        return (issuer and issuer.rstrip(" ,")), (parent and parent.rstrip(" ,"))
+    return (_valid_organ(lines[0].rstrip(" ,"), warnings), None) if lines else (None, None)
+
+
+def _issuer_and_parent(lines: list[str], warnings: list[str]) -> tuple[str | None, str | None]:
     if (
         len(lines) >= 2
         and fold_key(lines[0]) in _COLLECTIVE_STEMS
@@ -266,7 +274,14 @@ def _near_phrase(line: str) -> str | None:
 def _strip_junk(line: str) -> str:
     """Rules, asterisks and OCR specks around a header line ('NGÃI ___', '- SỞ GIÁO DỤC…')."""
     line = re.sub(r"[_=~]{2,}|\s-{2,}", " ", line)
-    return clean_line(line).strip(" -_|*%.,:;'\"`^“”‘’«»")
+    line = clean_line(line).strip(_JUNK).lstrip(",")
+    # a trailing comma stays while wrapped lines are joined ('… SÁNG TẠO,' / 'CHUYỂN ĐỔI SỐ …')
+    trailing = line.endswith(",")
+    line = line.rstrip(" ,")
+    return line + "," if trailing and line else line
+
+
+_JUNK = " -_|*%.:;'\"`^“”‘’«»"
 
 
 def _join_wrapped(lines: list[str]) -> list[str]:
@@ -312,9 +327,13 @@ class Number:
     type_code: str | None  # the code inside the number; 'CV' for a State công văn
 
 
-def parse_number(raw_line: str, warnings: list[str], issuer: str | None = None) -> Number | None:
+def parse_number(
+    raw_line: str, warnings: list[str], issuer: str | None = None, ocr: bool = False
+) -> Number | None:
     """Canonical number-symbol from the 'Số ...' line; repaired only if the repair validates (the issuer's
-    name, when known, tells which issuer code a damaged Party number must carry)."""
+    name, when known, tells which issuer code a damaged Party number must carry).  On an OCRed page a
+    number written into the printed blank ('Số: 233 /TTr-…', digits apart from the typed symbol) is left
+    out with a warning: OCR of handwriting is a guess, never a value."""
     folded = fold(raw_line)
     m = _NUMBER_LINE.match(folded)
     rest = raw_line[m.end() :] if m else raw_line
@@ -322,6 +341,9 @@ def parse_number(raw_line: str, warnings: list[str], issuer: str | None = None) 
     if date_m:  # OCR merged the number with the place-and-date line
         rest = rest[: date_m.start()]
         rest = re.sub(r"\s*[A-ZĐ][^\d/\-]*,?\s*$", "", rest) if re.search(r"[/\-]", rest) else rest
+    if ocr and _FILLED_BLANK.match(rest.strip()):
+        warnings.append(f"number filled in by hand (apart from its symbol), left out: '{rest.strip()}'")
+        return None
     compact = re.sub(r"\s*([/\-])\s*", r"\1", rest.strip()).split(" ")[0].strip(".,;:")
     compact = compact.replace("\u00d0", "Đ")
     found = _validate_number(compact)
@@ -334,6 +356,11 @@ def parse_number(raw_line: str, warnings: list[str], issuer: str | None = None) 
             return found
     warnings.append(f"number unreadable, left out: '{clean_line(raw_line)}'")
     return None
+
+
+# The typed symbol of a number whose digits were written into a blank after printing: the digits (or what
+# OCR made of the handwriting) stand apart from the '/' or '-' that starts the symbol.
+_FILLED_BLANK = re.compile(r"^\S*\s+[/\-]\s*[A-Za-zĐđ]")
 
 
 def _validate_number(text: str) -> Number | None:
@@ -490,12 +517,16 @@ def _ends_subject(line: str, parts: list[str]) -> bool:
     key = fold_key(line)
     if len(parts) >= 6 or sum(map(len, parts)) > 400:
         return True
-    if len(line) > LONG_PARAGRAPH and (parts or len(line) > 400 or line.rstrip()[-1:] in ".:;!?"):
+    # a trích yếu line ending with a comma is unfinished: the next paragraph goes on with it
+    unfinished = bool(parts) and parts[-1].rstrip().endswith(",")
+    if len(line) > LONG_PARAGRAPH and (
+        (parts and not unfinished) or len(line) > 400 or line.rstrip()[-1:] in ".:;!?"
+    ):
         # a Word paragraph is one line: a long first line is the trích yếu unless it ends like a sentence
         return True
     if any(key == fold_key(h) or key.startswith(fold_key(h) + " ") for h in BODY_HEADINGS):
         return True
-    if any(key.startswith(fold_key(o) + " ") for o in BODY_OPENERS) and len(line) > 60:
+    if any(_opens_with(line, key, o) for o in BODY_OPENERS) and len(line) > 60:
         return True
     if re.match(r"^(\d+|[IVX]+)[.)]\s", line) or line.startswith(("- ", "+ ", "• ")):
         return True
@@ -506,6 +537,15 @@ def _ends_subject(line: str, parts: list[str]) -> bool:
         # trích yếu opens the body
         return True
     return bool(key.startswith(("kinh gui", "noi nhan")))
+
+
+def _opens_with(line: str, key: str, opener: str) -> bool:
+    """The line starts with the opener; its first word must keep the opener's tone when it carries any
+    ('Để …' opens a sentence, the trích yếu 'Đề nghị …' does not)."""
+    if not key.startswith(fold_key(opener) + " "):
+        return False
+    first, want = line.lstrip(" _-.'`").split(" ", 1)[0].lower(), opener.split(" ", 1)[0].lower()
+    return first == want or fold(first) == first
 
 
 VV_MAX_LINES = 8  # a long V/v wraps to 4-5 lines; the block ends at a blank line or a header element anyway
@@ -543,3 +583,83 @@ def _is_header_element(line: str) -> bool:
         or _NUMBER_LINE.match(folded)
         or (_DATE.search(folded) and _date_starts_line(folded))
     )
+
+
+# ---- documents without the official header --------------------------------------------------------------
+
+_NONSTANDARD_KEYS = sorted((fold_key(n) for n in NONSTANDARD_TYPE_NAMES), key=len, reverse=True)
+NONSTANDARD_TITLE_LINES = 6
+
+
+@dataclass
+class Opening:
+    """The opening of a document of a non-standard genre: its printed name, title (the subject) and the
+    presenting body printed under the title ('UBND Thành phố Huế')."""
+
+    printed_type: str
+    subject_lines: list[str]
+    presenter: str | None
+    body_start: int
+
+
+def nonstandard_opening(lines: list[str]) -> Opening | None:
+    """A document whose first line is the name of a non-standard genre in capitals ('THAM LUẬN'), then its
+    title, then (optionally) the presenting body, a short line starting like an organ's name."""
+    first = next((i for i, line in enumerate(lines) if line), None)
+    if first is None or not is_caps(lines[first]) or fold_key(lines[first]) not in _NONSTANDARD_KEYS:
+        return None
+    parts: list[str] = []
+    presenter = None
+    i = first + 1
+    while i < len(lines) and len(parts) < NONSTANDARD_TITLE_LINES:
+        line = lines[i]
+        key = fold_key(line)
+        if not line:
+            i += 1
+            continue
+        if key.startswith(("kinh thua", "kinh gui")) or (parts and len(line) > LONG_PARAGRAPH):
+            break
+        if parts and _presenter_like(line):
+            presenter = line
+            i += 1
+            break
+        parts.append(line)
+        if len(line) > LONG_PARAGRAPH:
+            i += 1
+            break
+        i += 1
+    return Opening(lines[first], parts, presenter, i)
+
+
+def _presenter_like(line: str) -> bool:
+    return (
+        len(line) <= 80
+        and fold_key(line).startswith(ORGAN_STARTS)
+        and not line.rstrip().endswith((".", ",", ";", ":"))
+    )
+
+
+# '(Kèm theo Công văn số /BNV-CCH ngày … của Bộ Nội vụ)': the document an appendix is attached to
+_ATTACHED_TO = re.compile(r"^\(?\s*kem theo\b.{0,60}?\bso\s*[:.]?\s*(\S*[/\-]\S+)", re.IGNORECASE)
+ATTACHMENT_SCAN_LINES = 12
+
+
+def attached_number_style(lines: list[str]) -> str | None:
+    """'party' or 'state' from the number of the document an appendix names in its '(Kèm theo … số …)'
+    line near the top (the number may be blank: '/BC-UBND' is State-style, '-KH/TU' Party-style)."""
+    seen = 0
+    for line in lines:
+        if not line:
+            continue
+        seen += 1
+        if seen > ATTACHMENT_SCAN_LINES:
+            return None
+        m = _ATTACHED_TO.match(fold(line))
+        if m:
+            token = m.group(1).strip(".,;)")
+            if re.match(r"^\d*-[A-Za-z]{1,5}/[A-Za-z]", token):
+                return "party"
+            if re.match(r"^\d*/(\d{4}/)?[A-Za-z]", token):
+                return "state"
+            return None
+    return None

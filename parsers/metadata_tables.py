@@ -58,6 +58,19 @@ DOC_TYPES: dict[str, tuple[str | None, str | None]] = {
     "QUY HOẠCH": (None, None),
 }
 
+# Genres outside the official types (NĐ 30/2020, HD 36-HD/VPTW) that open with their name instead of a
+# header: a conference contribution, a speech... Their record is doc_type `other` with the printed name.
+NONSTANDARD_TYPE_NAMES = (
+    "THAM LUẬN",
+    "BÀI THAM LUẬN",
+    "BÀI PHÁT BIỂU",
+    "DIỄN VĂN",
+    "ĐỀ CƯƠNG",
+    "ĐỀ CƯƠNG TUYÊN TRUYỀN",
+    "BÀI VIẾT",
+    "THƯ NGỎ",
+)
+
 # Types only the State issues: with no header and no number they still tell the family.
 STATE_ONLY_TYPES = {
     "LUẬT",
@@ -104,6 +117,22 @@ PARTY_ISSUER_ENDINGS = (
     "TN",  # Đoàn TNCS Hồ Chí Minh, numbered in the Party style: TWĐTN, TĐTN, HĐTN, BCTĐ&TTN
 )
 
+# Ranks printed before a signer's name in the armed forces and the police ('Thiếu tướng Trương Minh Đương').
+SIGNER_RANKS = (
+    "Đại tướng",
+    "Thượng tướng",
+    "Trung tướng",
+    "Thiếu tướng",
+    "Đại tá",
+    "Thượng tá",
+    "Trung tá",
+    "Thiếu tá",
+    "Đại úy",
+    "Thượng úy",
+    "Trung úy",
+    "Thiếu úy",
+)
+
 # Signature authority markers: as printed (folded, upper, no spaces) -> canonical form.
 AUTHORITY_MARKERS = {
     "T/M": "T/M",
@@ -142,7 +171,16 @@ HEADER_PHRASES = [
     "BÍ THƯ",
     "PHÓ TRƯỞNG BAN",
     "TRƯỞNG BAN",
+    "PHÓ CHỦ NHIỆM",
     "CHỦ NHIỆM",
+    "PHÓ THỦ TƯỚNG",
+    "THỦ TƯỚNG",
+    "BỘ TRƯỞNG",
+    "THỨ TRƯỞNG",
+    "PHÓ HIỆU TRƯỞNG",
+    "HIỆU TRƯỞNG",
+    "PHÓ TỔNG BIÊN TẬP",
+    "TỔNG BIÊN TẬP",
     "BAN THƯỜNG VỤ",
     "THƯỜNG TRỰC",
     "ỦY BAN NHÂN DÂN",

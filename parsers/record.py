@@ -30,12 +30,14 @@ def record_from_text(
     ocr_confidence: float | None = None,
     warnings: list[str] | None = None,
 ) -> DocumentRecord:
-    fields = fields_from_text(text)
+    sources = list(page_sources or ["text"] * pages)
+    # page 1 holds the header: when it was OCRed, digits filled into a printed blank are suspect
+    fields = fields_from_text(text, ocr=bool(sources) and sources[0] == "ocr")
     field_warnings = fields.pop("warnings")
     return DocumentRecord(
         **fields,
         pages=pages,
-        page_sources=list(page_sources or ["text"] * pages),
+        page_sources=sources,
         ocr_confidence=ocr_confidence,
         warnings=[*(warnings or []), *field_warnings],
         parser_version=PARSER_VERSION,
