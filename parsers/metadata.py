@@ -18,11 +18,11 @@ from parsers.fields import LABELLED_FIELDS
 from parsers.metadata_closing import (
     _KINH_GUI,
     _NOI_NHAN,
+    closing_line,
     find_label,
     find_signature,
     recipient_list,
     unlabelled_recipients,
-    without_specks,
 )
 from parsers.metadata_header import (
     attached_number_style,
@@ -39,7 +39,7 @@ from parsers.metadata_header import (
 )
 from parsers.metadata_repairs import restore_accents
 from parsers.metadata_tables import DOC_TYPES, OTHER_TYPE, STATE_ONLY_TYPES
-from parsers.normalize import clean_line, fold, fold_key, nfc, strip_markdown
+from parsers.normalize import clean_line, fold, fold_key, is_caps, nfc, strip_markdown
 
 FIELD_NAMES = LABELLED_FIELDS  # the labelled header fields (parsers/fields.py defines them)
 # Types whose documents carry neither a 'Nơi nhận:' list nor, for some, a number.
@@ -91,7 +91,7 @@ def fields_from_text(text: str, ocr: bool = False) -> dict:
     lines = document_lines(text)
     # the extraction puts page footnotes last ('[^1]: …'): they are neither body nor closing
     notes_at = next((i for i, line in enumerate(lines) if _FOOTNOTE_DEF.match(line)), len(lines))
-    lines = lines[:notes_at]
+    lines = _split_merged_header_rows(lines[:notes_at])
     head = scan_header(lines)
     lines = lines[: head.end + 1] + [_label_out_of_debris(line) for line in lines[head.end + 1 :]]
     issuer, issuer_parent = issuer_from_lines(head.issuer_lines, warnings)
@@ -119,8 +119,9 @@ def fields_from_text(text: str, ocr: bool = False) -> dict:
     else:
         subject, body_start = None, head.end + 1
 
+    family = _family(head.motto_family, number, type_name, issuer, warnings, lines)
     lines = lines[: _appendix_start(lines, body_start)]
-    lines = lines[:body_start] + [without_specks(line) for line in lines[body_start:]]
+    lines = lines[:body_start] + [closing_line(line, family, warnings) for line in lines[body_start:]]
     kinh_gui = find_label(lines, _KINH_GUI, max(head.end, 0))
     recipients: list[str] = []
     if kinh_gui is not None and _nonblank_between(lines, body_start, kinh_gui) <= KINH_GUI_WINDOW:
@@ -138,7 +139,6 @@ def fields_from_text(text: str, ocr: bool = False) -> dict:
             recipients += [r for r in listed if r not in recipients]
             warnings.append("recipients read from a list with no 'Nơi nhận:' label (OCR lost it?)")
 
-    family = _family(head.motto_family, number, type_name, issuer, warnings, lines)
     doc_type = _doc_type(family, number, type_name, warnings)
     if doc_type is None and printed_type and type_name is None:
         doc_type = OTHER_TYPE  # a genre outside the type tables keeps its printed name
@@ -182,6 +182,23 @@ def fields_from_text(text: str, ocr: bool = False) -> dict:
     return fields
 
 
+# OCR reads the two header columns as one row: '… ngày 26 tháng 8 năm 2025 V/v cử nhân sự …'
+_VV_AFTER_DATE = re.compile(r"(?<=\bn[a-z]m\s\d{4})\s+(?=[Vƒ]\s*/\s*[vV]\b)", re.IGNORECASE)
+MERGED_ROW_LINES = 40
+
+
+def _split_merged_header_rows(lines: list[str]) -> list[str]:
+    """A V/v trích yếu after the place-and-date on the same line starts a line of its own."""
+    out: list[str] = []
+    for i, line in enumerate(lines):
+        m = _VV_AFTER_DATE.search(fold(line)) if i < MERGED_ROW_LINES and line else None
+        if m:
+            out += [line[: m.start()], line[m.end() :]]
+        else:
+            out.append(line)
+    return out
+
+
 # OCR glues a margin stamp's text ('ĐẾN Số: … Chuyển: …', the received stamp) before a label it overlaps
 _DEBRIS_BEFORE_LABEL = re.compile(r"^(.{1,30}?)\s(kinh\s*gui\s*:)", re.IGNORECASE)
 
@@ -198,8 +215,9 @@ _APPENDIX = re.compile(r"^PHU LUC(\s+([IVXLC]+|\d+|[A-Z]))?\s*$")
 
 
 def _appendix_start(lines: list[str], body_start: int) -> int:
-    """Index of an appendix heading ('PHỤ LỤC', 'PHỤ LỤC II') printed after the closing (a 'Nơi nhận:'
-    before it): the appendix is neither body nor closing, and the signature is looked for before it."""
+    """Index of an appendix heading ('PHỤ LỤC', 'PHỤ LỤC II') or of a second document's header printed
+    after the closing (a 'Nơi nhận:' before it): neither is body or closing of the first document, whose
+    signature is looked for before it."""
     seen_closing = False
     for i in range(max(body_start, 0), len(lines)):
         line = lines[i]
@@ -207,9 +225,18 @@ def _appendix_start(lines: list[str], body_start: int) -> int:
             continue
         if _NOI_NHAN.match(fold(line)):
             seen_closing = True
-        elif seen_closing and _APPENDIX.match(fold(line)):
-            return i
+        elif seen_closing and (_APPENDIX.match(fold(line)) or _prints_motto(line)):
+            return i  # an appendix, or a second document (a draft filed after the signed one)
     return len(lines)
+
+
+_MOTTOS = re.compile(r"CONG HOA XA HOI CHU NGHIA VIET NAM|DANG CONG SAN VIET NAM")
+
+
+def _prints_motto(line: str) -> bool:
+    """The line holds a national or Party motto in capitals: only a document's header prints one."""
+    m = _MOTTOS.search(fold(line))
+    return bool(m) and is_caps(line[m.start() : m.end()])
 
 
 def _nonblank_between(lines: list[str], lo: int, hi: int) -> int:

@@ -41,13 +41,25 @@ OLD_STATE_MOTTO = "viet nam dan chu cong hoa"
 _L = "A-Za-zĐđ"
 PARTY_NUMBER = re.compile(rf"^(\d{{1,5}})-([{_L}]{{1,5}})/([{_L}][{_L}0-9&]*(?:-[{_L}][{_L}0-9&]*)*)$")
 STATE_NUMBER = re.compile(rf"^(\d{{1,5}})/(?:(\d{{4}})/)?([{_L}][{_L}0-9&]*)((?:-[{_L}0-9&]+)*)$")
-_NUMBER_LINE = re.compile(r"^[^\w]{0,3}S[o06&]\s*[:;.]?\s*(?=[\w])")  # on folded text: 'Số:', 'S6:', 'So'
+# On folded text: 'Số:', 'S6:', 'So'; the number may be a blank or handwriting ('Số: /UBND-NC', 'Số: -.-- /…',
+# 'Số:...../KH-DCT', 'Số {l3 -CV/…')
+_NUMBER_LINE = re.compile(r"^[^\w]{0,3}S[o06&]\s*[:;]?\s*(?=[\w/\-.…_{(|])")
 # The day may be blank: unsigned drafts and scans with a handwritten day print 'ngày    tháng 11 năm 2025'.
 _DATE = re.compile(
     r"ngay\s*[,.]?\s*(?:(\S{1,3})\s+)??th[a-z]{2,4}\s+(.{1,12}?)\s+n[a-z]m\s+(\S{4})", re.IGNORECASE
 )
 # OCR reads the V of 'V/v' as 'ƒ' too; some offices quote the whole trích yếu ('“V/v … giúp việc”')
 _VV = re.compile(r"^[“\"]?[Vƒ]\s*/\s*[vV]?\s*[.:]?\s+")
+# a công văn may print 'Về việc' in full under its number (folded: OCR damages the tones, 'vẻ việc')
+_VE_VIEC = re.compile(r"^[“\"]?ve\s+viec\s*[.:]?\s+", re.IGNORECASE)
+
+
+def _vv_start(line: str) -> int | None:
+    """Where the trích yếu starts after a 'V/v' or 'Về việc' opening the line, else None."""
+    m = _VV.match(line) or _VE_VIEC.match(fold(line))
+    return m.end() if m else None
+
+
 _RULE = re.compile(r"^[\s\-_=*~.·•]+$")
 # First words of an organ's name in the left header block.
 ORGAN_STARTS = (
@@ -180,7 +192,7 @@ def scan_header(lines: list[str]) -> Header:
         if head.date_line is None and _DATE.search(folded) and len(line) < 90 and _date_starts_line(folded):
             head.date_line, head.end = i, i
             continue
-        if head.vv_line is None and _VV.match(line) and head.number_line is not None:
+        if head.vv_line is None and _vv_start(line) is not None and head.number_line is not None:
             head.vv_line, head.end = i, i
             continue
         if (
@@ -285,12 +297,12 @@ _JUNK = " -_|*%.:;'\"`^“”‘’«»"
 
 
 def _join_wrapped(lines: list[str]) -> list[str]:
-    """A one- or two-word line that does not start an organ's name is the end of the line above it
-    ('ĐẢNG BỘ TỈNH QUẢNG' / 'NGÃI')."""
+    """A line that does not start an organ's name is the rest of the line above it ('ĐẢNG BỘ TỈNH QUẢNG' /
+    'NGÃI'; 'TẬP ĐOÀN' / 'BƯU CHÍNH VIỄN THÔNG' / 'VIỆT NAM'; 'ỦY BAN NHÂN DÂN' / 'TỈNH LÂM ĐỒNG')."""
     out: list[str] = []
     for line in lines:
         key = fold_key(line)
-        if out and len(line.split()) <= 2 and not key.startswith(ORGAN_STARTS):
+        if out and not key.startswith(ORGAN_STARTS):
             out[-1] = f"{out[-1]} {line}"
         else:
             out.append(line)
@@ -340,7 +352,8 @@ def parse_number(
     date_m = _DATE.search(fold(rest))
     if date_m:  # OCR merged the number with the place-and-date line
         rest = rest[: date_m.start()]
-        rest = re.sub(r"\s*[A-ZĐ][^\d/\-]*,?\s*$", "", rest) if re.search(r"[/\-]", rest) else rest
+        # the place after the number ('2571/VNPT-LĐG-NSTH Lâm Đồng,'), apart from it by a space
+        rest = re.sub(r"\s+[A-ZĐ][^\d/\-]*,?\s*$", "", rest) if re.search(r"[/\-]", rest) else rest
     if ocr and _FILLED_BLANK.match(rest.strip()):
         warnings.append(f"number filled in by hand (apart from its symbol), left out: '{rest.strip()}'")
         return None
@@ -553,14 +566,15 @@ VV_MAX_LINES = 8  # a long V/v wraps to 4-5 lines; the block ends at a blank lin
 
 def vv_subject(lines: list[str], vv: int) -> tuple[str, int]:
     """The công văn's 'V/v …' text (without 'V/v') and its continuation lines in the same block."""
-    first = _VV.sub("", lines[vv], count=1)
+    first = lines[vv][_vv_start(lines[vv]) or 0 :]
     parts = [_cut_annotation(first)]
     i = vv + 1
     while i < len(lines) and len(parts) < VV_MAX_LINES:
         if not lines[i]:
-            # OCR may put a blank line inside the trích yếu: a lower-case line after it continues it
+            # OCR may put a blank line inside the trích yếu: a lower-case line after it, or a short line
+            # of the narrow V/v column after an unfinished one, continues it
             nxt = i + 1
-            if nxt < len(lines) and lines[nxt][:1].islower():
+            if nxt < len(lines) and (lines[nxt][:1].islower() or _continues_vv(parts, lines[nxt])):
                 i = nxt
                 continue
             break
@@ -569,6 +583,21 @@ def vv_subject(lines: list[str], vv: int) -> tuple[str, int]:
         parts.append(_cut_annotation(lines[i]))
         i += 1
     return " ".join(p for p in parts if p).strip('“”" '), i
+
+
+VV_COLUMN_CHARS = 60  # a line of the V/v block under the number (the left column) is no longer than this
+
+
+def _continues_vv(parts: list[str], line: str) -> bool:
+    last = parts[-1].rstrip() if parts else ""
+    return (
+        bool(last)
+        and not last.endswith((".", ";", ":", "!", "?", "”", '"'))
+        and len(line) <= VV_COLUMN_CHARS
+        and (not is_caps(line) or is_caps(last))  # a capitals line under a sentence is another element
+        and not _is_header_element(line)
+        and not fold_key(line).startswith(("kinh gui", "noi nhan"))
+    )
 
 
 def _cut_annotation(line: str) -> str:
