@@ -91,7 +91,7 @@ def fields_from_text(text: str, ocr: bool = False) -> dict:
     lines = document_lines(text)
     # the extraction puts page footnotes last ('[^1]: …'): they are neither body nor closing
     notes_at = next((i for i, line in enumerate(lines) if _FOOTNOTE_DEF.match(line)), len(lines))
-    lines = _split_merged_header_rows(lines[:notes_at])
+    lines = _split_merged_header_rows(_without_signing_stamps(lines[:notes_at]))
     head = scan_header(lines)
     lines = lines[: head.end + 1] + [_label_out_of_debris(line) for line in lines[head.end + 1 :]]
     issuer, issuer_parent = issuer_from_lines(head.issuer_lines, warnings)
@@ -182,6 +182,25 @@ def fields_from_text(text: str, ocr: bool = False) -> dict:
     return fields
 
 
+# The visible stamp of a digital signature, read by OCR: the signer's name over the signing time
+# ('Ủy ban Mặt trận tổ quốc Việt Nam tỉnh' / '25/09/2025 16:59:22').  Text-layer stamps are removed by the
+# extraction (parsers/layout.py remove_stamps); these come from the page image.
+_SIGNING_TIME = re.compile(r"^\d{1,2}/\d{1,2}/\d{4}\s+\d{1,2}:\d{2}(:\d{2})?(\s*[+-]\d{2}:?\d{2})?$")
+STAMP_NAME_CHARS = 60
+
+
+def _without_signing_stamps(lines: list[str]) -> list[str]:
+    out = list(lines)
+    for i, line in enumerate(lines):
+        if not _SIGNING_TIME.match(line):
+            continue
+        out[i] = ""
+        above = i - 1
+        if above >= 0 and lines[above] and len(lines[above]) <= STAMP_NAME_CHARS and "," not in lines[above]:
+            out[above] = ""
+    return out
+
+
 # OCR reads the two header columns as one row: '… ngày 26 tháng 8 năm 2025 V/v cử nhân sự …'
 _VV_AFTER_DATE = re.compile(r"(?<=\bn[a-z]m\s\d{4})\s+(?=[Vƒ]\s*/\s*[vV]\b)", re.IGNORECASE)
 MERGED_ROW_LINES = 40
@@ -208,7 +227,9 @@ def _label_out_of_debris(line: str) -> str:
     if not line or _KINH_GUI.match(fold(line)):
         return line
     m = _DEBRIS_BEFORE_LABEL.match(fold(line))
-    return line[m.start(2) :] if m else line
+    if not m or re.search(r"\bnhu\s*$", m.group(1), re.IGNORECASE):
+        return line  # '- Như kính gửi;' is a Nơi nhận entry
+    return line[m.start(2) :]
 
 
 _APPENDIX = re.compile(r"^PHU LUC(\s+([IVXLC]+|\d+|[A-Z]))?\s*$")

@@ -181,8 +181,22 @@ def name_like(line: str) -> bool:
 
 
 def _rank_of(line: str) -> str | None:
-    low = line.lower()
-    return next((r for r in SIGNER_RANKS if low.startswith(r.lower() + " ")), None)
+    """The rank printed before a name, matched without tone marks (OCR reads 'Thiểu tướng'); the printed
+    prefix is returned, as long as the rank's own spelling."""
+    low = fold(line).lower()
+    rank = next((r for r in SIGNER_RANKS if low.startswith(fold(r).lower() + " ")), None)
+    return line[: len(rank)] if rank else None
+
+
+def signer_name(line: str, warnings: list[str]) -> str:
+    """The signer's name as printed (capitals made proper case); a rank OCR damaged gets its spelling."""
+    rank = _rank_of(line)
+    if rank:
+        known = next(r for r in SIGNER_RANKS if fold(r).lower() == fold(rank).lower())
+        if known != rank:
+            warnings.append(f"repaired OCR accents: '{rank}' -> '{known}'")
+        return f"{known} {proper_case(line[len(rank) :].strip())}"
+    return proper_case(line)
 
 
 # OCR specks and seal fragments before a signature line: 'x : _ GIÁM ĐỐC', '.. HIỆU TRƯỞNG'
@@ -249,7 +263,7 @@ def find_signature(
         name_at = _last_name(lines, lo, hi)
         if name_at is None:
             continue
-        closing.signer_name = proper_case(lines[name_at])
+        closing.signer_name = signer_name(lines[name_at], warnings)
         closing.signature_start = name_at
         titles = _titles_above(lines, lo, name_at)
         if not titles and noi_nhan is not None and lo >= noi_nhan:
@@ -263,7 +277,7 @@ def find_signature(
     if noi_nhan is not None:
         found = displaced_signature(lines, noi_nhan, recipients_end or len(lines))
         if found.name:
-            closing.signer_name = proper_case(found.name)
+            closing.signer_name = signer_name(found.name, warnings)
             _take_displaced(found, closing, warnings, ocr)
     return closing
 
@@ -347,7 +361,7 @@ def _title_and_name(lines: list[str], lo: int, hi: int, closing: Closing, warnin
     name_at = _last_name(lines, lo, hi)
     if name_at is None:  # something printed after the block (contact lines, a note): the name under the title
         name_at = _first_name(lines, lo, hi)
-    closing.signer_name = proper_case(lines[name_at]) if name_at is not None else None
+    closing.signer_name = signer_name(lines[name_at], warnings) if name_at is not None else None
 
 
 NAME_SEARCH_LINES = 4

@@ -42,8 +42,8 @@ _L = "A-Za-zĐđ"
 PARTY_NUMBER = re.compile(rf"^(\d{{1,5}})-([{_L}]{{1,5}})/([{_L}][{_L}0-9&]*(?:-[{_L}][{_L}0-9&]*)*)$")
 STATE_NUMBER = re.compile(rf"^(\d{{1,5}})/(?:(\d{{4}})/)?([{_L}][{_L}0-9&]*)((?:-[{_L}0-9&]+)*)$")
 # On folded text: 'Số:', 'S6:', 'So'; the number may be a blank or handwriting ('Số: /UBND-NC', 'Số: -.-- /…',
-# 'Số:...../KH-DCT', 'Số {l3 -CV/…')
-_NUMBER_LINE = re.compile(r"^[^\w]{0,3}S[o06&]\s*[:;]?\s*(?=[\w/\-.…_{(|])")
+# 'Số:...../KH-DCT', 'Số {l3 -CV/…', 'Số: ⁄2#7MTTQ-BTT')
+_NUMBER_LINE = re.compile(r"^[^\w]{0,3}S[o06&]\s*[:;]?\s*(?=\S)")
 # The day may be blank: unsigned drafts and scans with a handwritten day print 'ngày    tháng 11 năm 2025'.
 _DATE = re.compile(
     r"ngay\s*[,.]?\s*(?:(\S{1,3})\s+)??th[a-z]{2,4}\s+(.{1,12}?)\s+n[a-z]m\s+(\S{4})", re.IGNORECASE

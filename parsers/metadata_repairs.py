@@ -60,12 +60,14 @@ def _vocabulary() -> tuple[re.Pattern, dict[str, str]]:
     unique = {f: next(iter(p)) for f, p in by_fold.items() if len(p) == 1}  # one spelling per letter string
     keys = sorted(unique, key=len, reverse=True)
     pattern = re.compile(
-        r"(?<!\w)(" + "|".join(re.escape(k).replace(r"\ ", r"\s+") for k in keys) + r")(?!\w)"
+        # OCR may also drop the space of a capitals phrase ('BỘ CÔNGAN'): '\s*' between its words
+        r"(?<!\w)(" + "|".join(re.escape(k).replace(r"\ ", r"\s*") for k in keys) + r")(?!\w)"
     )
     return pattern, unique
 
 
 _VOCAB_RE, _VOCAB = _vocabulary()
+_GLUED = {k.replace(" ", ""): k for k in _VOCAB}
 
 
 def restore_accents(text: str | None, warnings: list[str]) -> str | None:
@@ -78,7 +80,13 @@ def restore_accents(text: str | None, warnings: list[str]) -> str | None:
     out, last = [], 0
     for m in _VOCAB_RE.finditer(folded):
         printed = text[m.start() : m.end()]
-        phrase = _VOCAB[re.sub(r"\s+", " ", m.group(1))]
+        key = re.sub(r"\s+", " ", m.group(1))
+        glued = key not in _VOCAB
+        if glued:  # words run together: only a capitals header phrase is split again
+            key = _GLUED.get(key.replace(" ", ""))
+            if key is None or not is_caps(printed):
+                continue
+        phrase = _VOCAB[key]
         wanted = _in_case_of(printed, phrase)
         if wanted is None or same_spelling(printed, wanted):
             continue  # as printed, or only the old tone placement ('HOÀ' for 'HÒA')

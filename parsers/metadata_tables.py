@@ -184,6 +184,7 @@ HEADER_PHRASES = [
     "BAN THƯỜNG VỤ",
     "THƯỜNG TRỰC",
     "ỦY BAN NHÂN DÂN",
+    "ỦY BAN",
     "HỘI ĐỒNG NHÂN DÂN",
     "ỦY BAN KIỂM TRA",
     "SỞ GIÁO DỤC VÀ ĐÀO TẠO",
