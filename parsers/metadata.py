@@ -37,7 +37,7 @@ from parsers.metadata_header import (
     type_of_line,
     vv_subject,
 )
-from parsers.metadata_repairs import restore_accents
+from parsers.metadata_repairs import repair_ve_viec, restore_accents
 from parsers.metadata_tables import DOC_TYPES, OTHER_TYPE, STATE_ONLY_TYPES
 from parsers.normalize import clean_line, fold, fold_key, is_caps, nfc, strip_markdown
 
@@ -107,6 +107,7 @@ def fields_from_text(text: str, ocr: bool = False) -> dict:
         subject_parts, body_start = subject_lines(lines, type_at + 1, rest)
         # a capitals line of the trích yếu ('KẾT LUẬN CỦA THƯỜNG TRỰC TỈNH ỦY') holds header phrases too
         subject = " ".join(repair_phrases(part, warnings) for part in subject_parts) or None
+        subject = repair_ve_viec(subject, warnings)
     elif head.vv_line is not None:
         subject, body_start = vv_subject(lines, head.vv_line)
         type_name = printed_type = "CÔNG VĂN"

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from parsers.metadata_header import repair_phrases, type_of_line
+from parsers.metadata_repairs import repair_surname
 from parsers.metadata_tables import AUTHORITY_MARKERS, HEADER_PHRASES, SIGNATURE_NOISE, SIGNER_RANKS
 from parsers.normalize import fold, is_caps, proper_case
 
@@ -195,8 +196,8 @@ def signer_name(line: str, warnings: list[str]) -> str:
         known = next(r for r in SIGNER_RANKS if fold(r).lower() == fold(rank).lower())
         if known != rank:
             warnings.append(f"repaired OCR accents: '{rank}' -> '{known}'")
-        return f"{known} {proper_case(line[len(rank) :].strip())}"
-    return proper_case(line)
+        return f"{known} {repair_surname(proper_case(line[len(rank) :].strip()), warnings)}"
+    return repair_surname(proper_case(line), warnings)
 
 
 # OCR specks and seal fragments before a signature line: 'x : _ GIÁM ĐỐC', '.. HIỆU TRƯỞNG'

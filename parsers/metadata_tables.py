@@ -133,6 +133,13 @@ SIGNER_RANKS = (
     "Thiếu úy",
 )
 
+# The commonest Vietnamese surnames: a signer's surname read without its marks ('Pham') gets them back when
+# exactly one surname of the table has those letters.
+SURNAMES = (
+    "Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô",
+    "Dương", "Lý", "Đinh", "Đoàn", "Trịnh", "Lâm", "Mai", "Trương", "Lương", "Tạ", "Hà", "Cao", "Châu",
+)  # fmt: skip
+
 # Signature authority markers: as printed (folded, upper, no spaces) -> canonical form.
 AUTHORITY_MARKERS = {
     "T/M": "T/M",

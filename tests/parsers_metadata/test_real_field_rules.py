@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from parsers.metadata import fields_from_text
 from parsers.metadata_header import parse_number
-from parsers.metadata_repairs import restore_accents
+from parsers.metadata_repairs import repair_surname, repair_ve_viec, restore_accents
 from parsers.record import record_from_text
 
 TTR_HEADER = """BỘ CÔNG AN
@@ -299,3 +299,14 @@ def test_glued_capitals_phrase_is_split_but_not_a_sentence_word():
     assert restore_accents("BỘ CÔNGAN", warnings) == "BỘ CÔNG AN"
     assert restore_accents("Côngan", warnings) == "Côngan"
     assert parse_number("Số: 156 -CV/TĐTN-BCTĐ&TTN", []).value == "156-CV/TĐTN-BCTĐ&TTN"
+
+
+def test_surname_and_ve_viec_get_their_marks_back_only_when_one_reading_fits():
+    warnings: list[str] = []
+    assert repair_surname("Pham Minh Chính", warnings) == "Phạm Minh Chính"
+    assert repair_surname("Vu Văn An", warnings) == "Vũ Văn An"
+    assert repair_surname("Thach Cảnh Minh Vũ", warnings) == "Thach Cảnh Minh Vũ"  # not in the table
+    assert repair_surname("Phạm Minh Chính", warnings) == "Phạm Minh Chính"
+    assert repair_ve_viec("và việc cho phép hợp nhất Hội Công chứng viên", warnings).startswith("Về việc cho")
+    assert repair_ve_viec("Về việc cho phép", warnings) == "Về việc cho phép"
+    assert repair_ve_viec("Văn bản việc làm", warnings) == "Văn bản việc làm"
