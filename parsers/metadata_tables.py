@@ -183,7 +183,7 @@ HEADER_PHRASES = [
     "PHÓ THỦ TƯỚNG",
     "THỦ TƯỚNG",
     "BỘ TRƯỞNG",
-    "THỨ TRƯỞNG",
+    # not THỨ TRƯỞNG: its letters are those of THỦ TRƯỞNG (a head of agency), a repair would swap them
     "PHÓ HIỆU TRƯỞNG",
     "HIỆU TRƯỞNG",
     "PHÓ TỔNG BIÊN TẬP",

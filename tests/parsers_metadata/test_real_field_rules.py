@@ -5,7 +5,7 @@ filed after the signed document, signature lines read into the Nơi nhận colum
 from __future__ import annotations
 
 from parsers.metadata import fields_from_text
-from parsers.metadata_header import parse_number
+from parsers.metadata_header import parse_number, repair_phrases
 from parsers.metadata_repairs import repair_surname, repair_ve_viec, restore_accents
 from parsers.record import record_from_text
 
@@ -310,3 +310,10 @@ def test_surname_and_ve_viec_get_their_marks_back_only_when_one_reading_fits():
     assert repair_ve_viec("và việc cho phép hợp nhất Hội Công chứng viên", warnings).startswith("Về việc cho")
     assert repair_ve_viec("Về việc cho phép", warnings) == "Về việc cho phép"
     assert repair_ve_viec("Văn bản việc làm", warnings) == "Văn bản việc làm"
+
+
+def test_a_head_of_agency_title_is_not_repaired_into_a_deputy_minister():
+    # THỦ TRƯỞNG and THỨ TRƯỞNG have the same letters: neither may be "repaired" into the other
+    warnings: list[str] = []
+    assert repair_phrases("THỦ TRƯỞNG", warnings) == "THỦ TRƯỞNG"
+    assert repair_phrases("PHÓ THU TƯỚNG", warnings) == "PHÓ THỦ TƯỚNG"
