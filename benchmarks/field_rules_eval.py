@@ -7,7 +7,8 @@ on the cached text and prints the usual `directives eval` report.
 
     .venv/bin/python benchmarks/field_rules_eval.py [--real-only] [--refresh] [--json] [--only SUBSTR]
 
---refresh re-extracts (after a change to the extraction layer: pdf.py, ocr.py, office.py...). The figures
+--refresh re-extracts (after a change to the extraction layer: pdf.py, ocr.py, office.py...); with --only the
+other documents are not parsed (their fields count as misses: read the listed misses only). The figures
 are those of the field rules on this checkout's extraction as cached; `directives eval` remains the
 measure of record.
 """
@@ -49,7 +50,9 @@ def main() -> int:
     ap.add_argument("--real-only", action="store_true", help="the real corpus only (no samples, no corpus)")
     ap.add_argument("--refresh", action="store_true", help="extract again instead of reading the cache")
     ap.add_argument("--json", action="store_true")
-    ap.add_argument("--only", help="score only documents whose file name contains this")
+    ap.add_argument(
+        "--only", help="parse only documents whose file name contains this (a quick look at their misses)"
+    )
     args = ap.parse_args()
 
     def parse(path: Path):
