@@ -201,7 +201,8 @@ def signer_name(line: str, warnings: list[str]) -> str:
 
 
 # OCR specks and seal fragments before a signature line: 'x : _ GIÁM ĐỐC', '.. HIỆU TRƯỞNG'
-_LEADING_SPECKS = re.compile(r"^(?:(?:[^\w\s]+|_+|[a-z])\s*)+(?=[A-ZĐ])")
+# (one character per step, so a long run of specks cannot make the match backtrack exponentially)
+_LEADING_SPECKS = re.compile(r"^(?:[^\w\s]|_|\s|[a-z](?![a-z]))+(?=[A-ZĐ])")
 
 
 def closing_line(line: str, family: str | None, warnings: list[str]) -> str:

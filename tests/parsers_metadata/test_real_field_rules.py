@@ -317,3 +317,11 @@ def test_a_head_of_agency_title_is_not_repaired_into_a_deputy_minister():
     warnings: list[str] = []
     assert repair_phrases("THỦ TRƯỞNG", warnings) == "THỦ TRƯỞNG"
     assert repair_phrases("PHÓ THU TƯỚNG", warnings) == "PHÓ THỦ TƯỚNG"
+
+
+def test_a_long_run_of_specks_in_the_closing_is_read_in_linear_time():
+    # each speck is one step of the match: with nested repeats these 40 dots took days to reject
+    specks = "." * 40 + "1\n" + ". " * 40 + "x\n"
+    text = TTR_HEADER.format(number="12/TTr-CAT") + "\n" + specks + "\nGIÁM ĐỐC\nLê Văn An"
+    f = fields_from_text(text)
+    assert (f["signer_title"], f["signer_name"]) == ("GIÁM ĐỐC", "Lê Văn An")
