@@ -15,12 +15,12 @@ from parsers.limits import Limits
 __all__ = ["DocumentRecord", "fields_from_text", "parse_bytes", "parse_path", "record_from_text"]
 
 
-def fields_from_text(text: str) -> dict:
+def fields_from_text(text: str, ocr: bool = False) -> dict:
     """parsers.metadata.fields_from_text, imported on first use: a caller that only hands files to the
     sandbox (`directives parse`) never loads the field rules (rapidfuzz, the header tables)."""
     from parsers.metadata import fields_from_text as read_fields
 
-    return read_fields(text)
+    return read_fields(text, ocr=ocr)
 
 
 def record_from_text(
