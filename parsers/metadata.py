@@ -18,14 +18,17 @@ from parsers.fields import LABELLED_FIELDS
 from parsers.metadata_closing import (
     _KINH_GUI,
     _NOI_NHAN,
+    closing_line,
     find_label,
     find_signature,
     recipient_list,
     unlabelled_recipients,
 )
 from parsers.metadata_header import (
+    attached_number_style,
     find_type_line,
     issuer_from_lines,
+    nonstandard_opening,
     parse_number,
     place_date_month,
     repair_phrases,
@@ -34,9 +37,9 @@ from parsers.metadata_header import (
     type_of_line,
     vv_subject,
 )
-from parsers.metadata_repairs import restore_accents
-from parsers.metadata_tables import DOC_TYPES, STATE_ONLY_TYPES
-from parsers.normalize import clean_line, fold, fold_key, nfc, strip_markdown
+from parsers.metadata_repairs import repair_ve_viec, restore_accents
+from parsers.metadata_tables import DOC_TYPES, OTHER_TYPE, STATE_ONLY_TYPES
+from parsers.normalize import clean_line, fold, fold_key, is_caps, nfc, strip_markdown
 
 FIELD_NAMES = LABELLED_FIELDS  # the labelled header fields (parsers/fields.py defines them)
 # Types whose documents carry neither a 'Nơi nhận:' list nor, for some, a number.
@@ -81,16 +84,20 @@ def document_lines(text: str) -> list[str]:
 _FOOTNOTE_DEF = re.compile(r"^\[\^[^\]]{1,4}\]:")
 
 
-def fields_from_text(text: str) -> dict:
-    """All record fields that come from the text (not pages/page_sources/ocr_confidence)."""
+def fields_from_text(text: str, ocr: bool = False) -> dict:
+    """All record fields that come from the text (not pages/page_sources/ocr_confidence).  `ocr`: the text
+    of page 1 was read by OCR (a number filled in by hand is then left out, parse_number)."""
     warnings: list[str] = []
     lines = document_lines(text)
     # the extraction puts page footnotes last ('[^1]: …'): they are neither body nor closing
     notes_at = next((i for i, line in enumerate(lines) if _FOOTNOTE_DEF.match(line)), len(lines))
-    lines = lines[:notes_at]
+    lines = _split_merged_header_rows(_without_signing_stamps(lines[:notes_at]))
     head = scan_header(lines)
+    lines = lines[: head.end + 1] + [_label_out_of_debris(line) for line in lines[head.end + 1 :]]
     issuer, issuer_parent = issuer_from_lines(head.issuer_lines, warnings)
-    number = parse_number(lines[head.number_line], warnings, issuer) if head.number_line is not None else None
+    number = None
+    if head.number_line is not None:
+        number = parse_number(lines[head.number_line], warnings, issuer, ocr=ocr)
     place, issued, issued_month = _place_and_date(lines, head, warnings)
 
     type_name = printed_type = None
@@ -100,13 +107,22 @@ def fields_from_text(text: str) -> dict:
         subject_parts, body_start = subject_lines(lines, type_at + 1, rest)
         # a capitals line of the trích yếu ('KẾT LUẬN CỦA THƯỜNG TRỰC TỈNH ỦY') holds header phrases too
         subject = " ".join(repair_phrases(part, warnings) for part in subject_parts) or None
+        subject = repair_ve_viec(subject, warnings)
     elif head.vv_line is not None:
         subject, body_start = vv_subject(lines, head.vv_line)
         type_name = printed_type = "CÔNG VĂN"
+    elif head.end < 0 and (opening := nonstandard_opening(lines)) is not None:
+        # a Tham luận, a speech…: no header, its genre's name, its title and the presenting body
+        printed_type, body_start = opening.printed_type, opening.body_start
+        subject = " ".join(opening.subject_lines) or None
+        if issuer is None and opening.presenter:
+            issuer = opening.presenter
     else:
         subject, body_start = None, head.end + 1
 
+    family = _family(head.motto_family, number, type_name, issuer, warnings, lines)
     lines = lines[: _appendix_start(lines, body_start)]
+    lines = lines[:body_start] + [closing_line(line, family, warnings) for line in lines[body_start:]]
     kinh_gui = find_label(lines, _KINH_GUI, max(head.end, 0))
     recipients: list[str] = []
     if kinh_gui is not None and _nonblank_between(lines, body_start, kinh_gui) <= KINH_GUI_WINDOW:
@@ -116,7 +132,7 @@ def fields_from_text(text: str) -> dict:
     if noi_nhan is not None:
         listed, recipients_end = recipient_list(lines, noi_nhan, _NOI_NHAN)
         recipients += [r for r in listed if r not in recipients]
-    closing = find_signature(lines, body_start, noi_nhan, recipients_end, warnings)
+    closing = find_signature(lines, body_start, noi_nhan, recipients_end, warnings, ocr=ocr)
     if noi_nhan is None and closing.signature_start is not None:
         unlabelled = unlabelled_recipients(lines, body_start, closing.signature_start)
         if unlabelled is not None:
@@ -124,8 +140,9 @@ def fields_from_text(text: str) -> dict:
             recipients += [r for r in listed if r not in recipients]
             warnings.append("recipients read from a list with no 'Nơi nhận:' label (OCR lost it?)")
 
-    family = _family(head.motto_family, number, type_name, issuer, warnings)
     doc_type = _doc_type(family, number, type_name, warnings)
+    if doc_type is None and printed_type and type_name is None:
+        doc_type = OTHER_TYPE  # a genre outside the type tables keeps its printed name
     body_end = min(x for x in (noi_nhan, closing.signature_start, len(lines)) if x is not None)
     fields = {
         "family": family,
@@ -166,12 +183,63 @@ def fields_from_text(text: str) -> dict:
     return fields
 
 
+# The visible stamp of a digital signature, read by OCR: the signer's name over the signing time
+# ('Ủy ban Mặt trận tổ quốc Việt Nam tỉnh' / '25/09/2025 16:59:22').  Text-layer stamps are removed by the
+# extraction (parsers/layout.py remove_stamps); these come from the page image.
+_SIGNING_TIME = re.compile(r"^\d{1,2}/\d{1,2}/\d{4}\s+\d{1,2}:\d{2}(:\d{2})?(\s*[+-]\d{2}:?\d{2})?$")
+STAMP_NAME_CHARS = 60
+
+
+def _without_signing_stamps(lines: list[str]) -> list[str]:
+    out = list(lines)
+    for i, line in enumerate(lines):
+        if not _SIGNING_TIME.match(line):
+            continue
+        out[i] = ""
+        above = i - 1
+        if above >= 0 and lines[above] and len(lines[above]) <= STAMP_NAME_CHARS and "," not in lines[above]:
+            out[above] = ""
+    return out
+
+
+# OCR reads the two header columns as one row: '… ngày 26 tháng 8 năm 2025 V/v cử nhân sự …'
+_VV_AFTER_DATE = re.compile(r"(?<=\bn[a-z]m\s\d{4})\s+(?=[Vƒ]\s*/\s*[vV]\b)", re.IGNORECASE)
+MERGED_ROW_LINES = 40
+
+
+def _split_merged_header_rows(lines: list[str]) -> list[str]:
+    """A V/v trích yếu after the place-and-date on the same line starts a line of its own."""
+    out: list[str] = []
+    for i, line in enumerate(lines):
+        m = _VV_AFTER_DATE.search(fold(line)) if i < MERGED_ROW_LINES and line else None
+        if m:
+            out += [line[: m.start()], line[m.end() :]]
+        else:
+            out.append(line)
+    return out
+
+
+# OCR glues a margin stamp's text ('ĐẾN Số: … Chuyển: …', the received stamp) before a label it overlaps
+_DEBRIS_BEFORE_LABEL = re.compile(r"^(.{1,30}?)\s(kinh\s*gui\s*:)", re.IGNORECASE)
+
+
+def _label_out_of_debris(line: str) -> str:
+    """'2M trì sự» Đủ, Ki Kính gửi: Lãnh đạo …' -> 'Kính gửi: Lãnh đạo …' (the start is a stamp's debris)."""
+    if not line or _KINH_GUI.match(fold(line)):
+        return line
+    m = _DEBRIS_BEFORE_LABEL.match(fold(line))
+    if not m or re.search(r"\bnhu\s*$", m.group(1), re.IGNORECASE):
+        return line  # '- Như kính gửi;' is a Nơi nhận entry
+    return line[m.start(2) :]
+
+
 _APPENDIX = re.compile(r"^PHU LUC(\s+([IVXLC]+|\d+|[A-Z]))?\s*$")
 
 
 def _appendix_start(lines: list[str], body_start: int) -> int:
-    """Index of an appendix heading ('PHỤ LỤC', 'PHỤ LỤC II') printed after the closing (a 'Nơi nhận:'
-    before it): the appendix is neither body nor closing, and the signature is looked for before it."""
+    """Index of an appendix heading ('PHỤ LỤC', 'PHỤ LỤC II') or of a second document's header printed
+    after the closing (a 'Nơi nhận:' before it): neither is body or closing of the first document, whose
+    signature is looked for before it."""
     seen_closing = False
     for i in range(max(body_start, 0), len(lines)):
         line = lines[i]
@@ -179,9 +247,18 @@ def _appendix_start(lines: list[str], body_start: int) -> int:
             continue
         if _NOI_NHAN.match(fold(line)):
             seen_closing = True
-        elif seen_closing and _APPENDIX.match(fold(line)):
-            return i
+        elif seen_closing and (_APPENDIX.match(fold(line)) or _prints_motto(line)):
+            return i  # an appendix, or a second document (a draft filed after the signed one)
     return len(lines)
+
+
+_MOTTOS = re.compile(r"CONG HOA XA HOI CHU NGHIA VIET NAM|DANG CONG SAN VIET NAM")
+
+
+def _prints_motto(line: str) -> bool:
+    """The line holds a national or Party motto in capitals: only a document's header prints one."""
+    m = _MOTTOS.search(fold(line))
+    return bool(m) and is_caps(line[m.start() : m.end()])
 
 
 def _nonblank_between(lines: list[str], lo: int, hi: int) -> int:
@@ -202,7 +279,12 @@ def _place_and_date(
 
 
 def _family(
-    motto: str | None, number, type_name: str | None, issuer: str | None, warnings: list[str]
+    motto: str | None,
+    number,
+    type_name: str | None,
+    issuer: str | None,
+    warnings: list[str],
+    lines: list[str] = (),
 ) -> str | None:
     by_number = number.style if number else None
     if motto in ("party", "state"):
@@ -215,6 +297,9 @@ def _family(
         return "state"
     if issuer:
         return issuer_family(issuer)
+    attached = attached_number_style(lines)  # a bare appendix: the family of the document it belongs to
+    if attached:
+        return attached
     warnings.append("family undetermined: no motto, number, issuer or State-only type")
     return None
 

@@ -7,7 +7,8 @@ import re
 from dataclasses import dataclass, field
 
 from parsers.metadata_header import repair_phrases, type_of_line
-from parsers.metadata_tables import AUTHORITY_MARKERS, HEADER_PHRASES, SIGNATURE_NOISE
+from parsers.metadata_repairs import repair_surname
+from parsers.metadata_tables import AUTHORITY_MARKERS, HEADER_PHRASES, SIGNATURE_NOISE, SIGNER_RANKS
 from parsers.normalize import fold, is_caps, proper_case
 
 CLOSING_SCAN_LINES = 60
@@ -16,7 +17,8 @@ MAX_FRAGMENT = 16  # chars: a stray piece of the other column, not a line of the
 _AUTHORITY = re.compile(
     r"^[\W_]{0,6}(T\s*/\s*M|K\s*/\s*T|T\s*/\s*L|TM\s*\.|KT\s*\.|TL\s*\.|TUQ\s*\.|Q\s*\.)\s*(\S.*)$"
 )
-_BULLET = re.compile(r"^(?:[-–—•+*]|\.(?=\s+[A-ZĐ]))\s*")
+# a dash (OCR may put a speck before it: '~- Như trên;') or a dot read for it
+_BULLET = re.compile(r"^(?:[~_'`]?\s?[-–—•+*]|\.(?=\s+[A-ZĐ]))\s*")
 _NOI_NHAN = re.compile(r"^n[oa]i\s*nh[a]n\s*[:;.]?\s*", re.IGNORECASE)
 # 'Kính gửi:'; a Công điện names its addressees after '<ISSUER> điện:' ('THỦ TƯỚNG CHÍNH PHỦ điện:')
 _KINH_GUI = re.compile(r"^(?:k[i]nh\s*g[u]i\s*[:;.]?|(?:[A-Z]+,?\s+){1,10}dien\s*:)\s*", re.IGNORECASE)
@@ -69,7 +71,62 @@ def recipient_list(lines: list[str], label: int, pattern: re.Pattern) -> tuple[l
         after_blank = False
         i += 1
     split = [part for entry in entries for part in _ONE_LINE_ENTRIES.split(entry)]
+    split = [_without_glued_name(part)[0] for part in split]
     return [e for e in (_clean_entry(part) for part in split) if e], i
+
+
+# '- Lãnh đạo Văn phòng; Phan Thanh Hùng', '- Như kính gửi; PHÓ GIÁM ĐỐC': a line of the signature column read
+# into the entry's line
+_GLUED_TAIL = re.compile(r";\s+([A-ZĐÀ-Ỹ][^;]*?)\s*$")
+
+
+def _without_glued_name(entry: str) -> tuple[str, str | None]:
+    """(entry, the signer's name or title glued after it, if any)."""
+    m = _GLUED_TAIL.search(entry)
+    if m and (name_like(m.group(1)) or (is_caps(m.group(1)) and _title_like(m.group(1)))):
+        return entry[: m.start()], m.group(1)
+    return entry, None
+
+
+@dataclass
+class Displaced:
+    """Signature lines the extraction read into the 'Nơi nhận:' column."""
+
+    authority: str | None = None
+    title: str | None = None
+    name: str | None = None
+
+
+def displaced_signature(lines: list[str], noi_nhan: int, end: int) -> Displaced:
+    """The signature column read into the 'Nơi nhận:' one: an authority or title after the label ('Nơi
+    nhận: KT. GIÁM ĐỐC', 'Nơi nhận: CHÁNH VĂN PHÒNG') or a title just above it, a name or title glued after
+    an entry's ';'."""
+    found = Displaced()
+    inline = lines[noi_nhan][_NOI_NHAN.match(fold(lines[noi_nhan])).end() :].strip()
+    if inline and _AUTHORITY.match(inline):
+        found.authority = inline
+    elif inline and is_caps(inline) and _title_like(inline):
+        found.title = inline
+    for i in range(noi_nhan + 1, min(end, len(lines))):
+        glued = _without_glued_name(lines[i])[1] if lines[i] else None
+        if glued and name_like(glued):
+            found.name = glued
+        elif glued and found.title is None:
+            found.title = glued
+    if found.title is None and found.authority is None:
+        above = _title_above(lines, noi_nhan)
+        found.title = lines[above] if above is not None else None
+    return found
+
+
+def _title_above(lines: list[str], at: int) -> int | None:
+    """A head's title printed on the line right above `at` (the signature column beside 'Nơi nhận:')."""
+    i = at - 1
+    while i >= 0 and not lines[i]:
+        i -= 1
+    if i >= 0 and is_caps(lines[i]) and _title_like(lines[i]) and len(lines[i]) <= 60:
+        return i
+    return None
 
 
 _ONE_LINE_ENTRIES = re.compile(r";\s*[-–]\s*(?=\S)")
@@ -93,7 +150,7 @@ def unlabelled_recipients(lines: list[str], start: int, signature: int) -> tuple
 
 
 def _clean_entry(text: str) -> str:
-    return re.sub(r"[\s;,.:]+$", "", text.replace("./.", "")).strip()
+    return re.sub(r"[\s;,.:'\"`_]+$", "", text.replace("./.", "")).strip()
 
 
 def _is_signature_line(line: str) -> bool:
@@ -111,7 +168,11 @@ def is_noise(line: str) -> bool:
 
 
 def name_like(line: str) -> bool:
-    """A person's name: 2-6 capitalised words of letters, not a title ('GIÁM ĐỐC')."""
+    """A person's name: 2-6 capitalised words of letters, not a title ('GIÁM ĐỐC'); a rank may precede it
+    ('Thiếu tướng Trương Minh Đương')."""
+    rank = _rank_of(line)
+    if rank:
+        line = line[len(rank) :].strip()
     words = line.split()
     if not 2 <= len(words) <= 6 or len(line) > 50:
         return False
@@ -120,22 +181,82 @@ def name_like(line: str) -> bool:
     return not (is_caps(line) and _title_like(line))
 
 
+def _rank_of(line: str) -> str | None:
+    """The rank printed before a name, matched without tone marks (OCR reads 'Thiểu tướng'); the printed
+    prefix is returned, as long as the rank's own spelling."""
+    low = fold(line).lower()
+    rank = next((r for r in SIGNER_RANKS if low.startswith(fold(r).lower() + " ")), None)
+    return line[: len(rank)] if rank else None
+
+
+def signer_name(line: str, warnings: list[str]) -> str:
+    """The signer's name as printed (capitals made proper case); a rank OCR damaged gets its spelling."""
+    rank = _rank_of(line)
+    if rank:
+        known = next(r for r in SIGNER_RANKS if fold(r).lower() == fold(rank).lower())
+        if known != rank:
+            warnings.append(f"repaired OCR accents: '{rank}' -> '{known}'")
+        return f"{known} {repair_surname(proper_case(line[len(rank) :].strip()), warnings)}"
+    return repair_surname(proper_case(line), warnings)
+
+
+# OCR specks and seal fragments before a signature line: 'x : _ GIÁM ĐỐC', '.. HIỆU TRƯỞNG'
+# (one character per step, so a long run of specks cannot make the match backtrack exponentially)
+_LEADING_SPECKS = re.compile(r"^(?:[^\w\s]|_|\s|[a-z](?![a-z]))+(?=[A-ZĐ])")
+
+
+def closing_line(line: str, family: str | None, warnings: list[str]) -> str:
+    """A line of the closing as the signature rules read it: without the OCR specks before a signature
+    line, and with the punctuation of an authority marker OCR lost ('KTTRƯỞNG BAN')."""
+    line = without_specks(line)
+    m = _BARE_AUTHORITY.match(line)
+    if m and not _AUTHORITY.match(line) and fold(m.group(2)).upper().startswith(_FOLDED_TITLES):
+        marker = m.group(1)
+        canonical = f"{marker[0]}/{marker[1]}" if family == "party" else f"{marker}."
+        warnings.append(f"authority marker read without its punctuation: '{line}' -> '{canonical}'")
+        return f"{canonical} {m.group(2)}"
+    return line
+
+
+# 'KTTRƯỚNG BAN', 'TM BAN THƯỜNG VỤ': a marker whose '/' or '.' OCR lost, before a title it signs for
+_BARE_AUTHORITY = re.compile(r"^(KT|TM|TL)\s?([A-ZĐ].*)$")
+_FOLDED_TITLES = tuple(fold(p).upper() for p in HEADER_PHRASES)
+
+
+def without_specks(line: str) -> str:
+    """A signature line without the OCR specks before it, when what follows is an authority line, a title
+    or a name."""
+    m = _LEADING_SPECKS.match(line)
+    if not m:
+        return line
+    rest = line[m.end() :]
+    if (
+        _AUTHORITY.match(rest)
+        or _BARE_AUTHORITY.match(rest)
+        or (is_caps(rest) and _title_like(rest))
+        or name_like(rest)
+    ):
+        return rest
+    return line
+
+
 def find_signature(
-    lines: list[str], start: int, noi_nhan: int | None, recipients_end: int | None, warnings: list[str]
+    lines: list[str],
+    start: int,
+    noi_nhan: int | None,
+    recipients_end: int | None,
+    warnings: list[str],
+    ocr: bool = False,
 ) -> Closing:
-    """Signature fields; the block is after the recipients or right before 'Nơi nhận:'."""
+    """Signature fields; the block is after the recipients or right before 'Nơi nhận:'.  `ocr`: the text
+    was OCRed (its spacing after an authority marker is no evidence of the printed one)."""
     closing = Closing()
     authority = _last_authority_line(lines, start)
     if authority is not None:
         chain = _authority_chain(lines, authority, start)
         closing.signature_start = chain[0]
         for k, at in enumerate(chain):
-            marker, rest = _AUTHORITY.match(lines[at]).groups()
-            canonical = AUTHORITY_MARKERS[re.sub(r"\s+", "", marker).upper()]
-            rest = repair_phrases(rest.strip(), warnings)
-            closing.signing_chain.append(f"{canonical} {rest}")
-            if k == 0:  # the outer authority: 'TL. CHỦ TỊCH' over 'KT. CHÁNH VĂN PHÒNG'
-                closing.signing_authority, closing.on_behalf_of = canonical, rest
+            _read_authority(lines[at], k, closing, warnings, ocr)
         end = noi_nhan if noi_nhan is not None and noi_nhan > authority else len(lines)
         _title_and_name(lines, authority + 1, end, closing, warnings)
         _check_deputy_title(closing, warnings)
@@ -144,15 +265,44 @@ def find_signature(
         name_at = _last_name(lines, lo, hi)
         if name_at is None:
             continue
-        closing.signer_name = proper_case(lines[name_at])
+        closing.signer_name = signer_name(lines[name_at], warnings)
         closing.signature_start = name_at
         titles = _titles_above(lines, lo, name_at)
+        if not titles and noi_nhan is not None and lo >= noi_nhan:
+            # the name under the recipients, the rest of the block read into the 'Nơi nhận:' column
+            _take_displaced(displaced_signature(lines, noi_nhan, lo), closing, warnings, ocr)
         if titles:
             closing.signature_start = titles[0]
             title_lines = _one_position([lines[t] for t in titles])
             closing.signer_title = repair_phrases(" ".join(title_lines), warnings)
         return closing
+    if noi_nhan is not None:
+        found = displaced_signature(lines, noi_nhan, recipients_end or len(lines))
+        if found.name:
+            closing.signer_name = signer_name(found.name, warnings)
+            _take_displaced(found, closing, warnings, ocr)
     return closing
+
+
+def _take_displaced(found: Displaced, closing: Closing, warnings: list[str], ocr: bool) -> None:
+    if found.authority:
+        _read_authority(found.authority, 0, closing, warnings, ocr)
+    closing.signer_title = repair_phrases(found.title, warnings) if found.title else None
+    warnings.append("signature read from the 'Nơi nhận:' column (two columns interleaved)")
+
+
+def _read_authority(line: str, k: int, closing: Closing, warnings: list[str], ocr: bool) -> None:
+    """Add the authority line to the chain; the first one (k == 0) is the outer authority ('TL. CHỦ TỊCH'
+    over 'KT. CHÁNH VĂN PHÒNG')."""
+    m = _AUTHORITY.match(line)
+    marker, rest = m.groups()
+    canonical = AUTHORITY_MARKERS[re.sub(r"\s+", "", marker).upper()]
+    rest = repair_phrases(rest.strip(), warnings)
+    # the chain is as printed: 'TL.CHỦ TỊCH' typed without the space keeps it (OCR spacing is no evidence)
+    spaced = ocr or m.start(2) > m.end(1) or not canonical.endswith(".")
+    closing.signing_chain.append(f"{canonical}{' ' if spaced else ''}{rest}")
+    if k == 0:
+        closing.signing_authority, closing.on_behalf_of = canonical, rest
 
 
 def _check_deputy_title(closing: Closing, warnings: list[str]) -> None:
@@ -213,7 +363,7 @@ def _title_and_name(lines: list[str], lo: int, hi: int, closing: Closing, warnin
     name_at = _last_name(lines, lo, hi)
     if name_at is None:  # something printed after the block (contact lines, a note): the name under the title
         name_at = _first_name(lines, lo, hi)
-    closing.signer_name = proper_case(lines[name_at]) if name_at is not None else None
+    closing.signer_name = signer_name(lines[name_at], warnings) if name_at is not None else None
 
 
 NAME_SEARCH_LINES = 4
@@ -263,8 +413,8 @@ def _last_name(lines: list[str], lo: int, hi: int) -> int | None:
     """The name closing the block: the last line of [lo, hi) that is a name, passing over noise and short
     fragments a two-column layout can push past it (a wrapped 'Tỉnh ủy,' of the Nơi nhận column)."""
     for i in range(hi - 1, lo - 1, -1):
-        if not lines[i] or is_noise(lines[i]):
-            continue
+        if not lines[i] or is_noise(lines[i]) or _BULLET.match(lines[i]):
+            continue  # a dashed line is an entry of the Nơi nhận column read below the block
         if name_like(lines[i]):
             return i
         if not _fragment(lines[i]):

@@ -21,6 +21,7 @@ from parsers.metadata_tables import (
     DOC_TYPES,
     HEADER_PHRASES,
     MONTH_WORDS,
+    NONSTANDARD_TYPE_NAMES,
     PARTY_ISSUER_ENDINGS,
     PARTY_TYPE_CODES,
     STATE_TYPE_CODES,
@@ -40,13 +41,25 @@ OLD_STATE_MOTTO = "viet nam dan chu cong hoa"
 _L = "A-Za-zĐđ"
 PARTY_NUMBER = re.compile(rf"^(\d{{1,5}})-([{_L}]{{1,5}})/([{_L}][{_L}0-9&]*(?:-[{_L}][{_L}0-9&]*)*)$")
 STATE_NUMBER = re.compile(rf"^(\d{{1,5}})/(?:(\d{{4}})/)?([{_L}][{_L}0-9&]*)((?:-[{_L}0-9&]+)*)$")
-_NUMBER_LINE = re.compile(r"^[^\w]{0,3}S[o06&]\s*[:;.]?\s*(?=[\w])")  # on folded text: 'Số:', 'S6:', 'So'
+# On folded text: 'Số:', 'S6:', 'So'; the number may be a blank or handwriting ('Số: /UBND-NC', 'Số: -.-- /…',
+# 'Số:...../KH-DCT', 'Số {l3 -CV/…', 'Số: ⁄2#7MTTQ-BTT')
+_NUMBER_LINE = re.compile(r"^[^\w]{0,3}S[o06&]\s*[:;]?\s*(?=\S)")
 # The day may be blank: unsigned drafts and scans with a handwritten day print 'ngày    tháng 11 năm 2025'.
 _DATE = re.compile(
     r"ngay\s*[,.]?\s*(?:(\S{1,3})\s+)??th[a-z]{2,4}\s+(.{1,12}?)\s+n[a-z]m\s+(\S{4})", re.IGNORECASE
 )
 # OCR reads the V of 'V/v' as 'ƒ' too; some offices quote the whole trích yếu ('“V/v … giúp việc”')
 _VV = re.compile(r"^[“\"]?[Vƒ]\s*/\s*[vV]?\s*[.:]?\s+")
+# a công văn may print 'Về việc' in full under its number (folded: OCR damages the tones, 'vẻ việc')
+_VE_VIEC = re.compile(r"^[“\"]?ve\s+viec\s*[.:]?\s+", re.IGNORECASE)
+
+
+def _vv_start(line: str) -> int | None:
+    """Where the trích yếu starts after a 'V/v' or 'Về việc' opening the line, else None."""
+    m = _VV.match(line) or _VE_VIEC.match(fold(line))
+    return m.end() if m else None
+
+
 _RULE = re.compile(r"^[\s\-_=*~.·•]+$")
 # First words of an organ's name in the left header block.
 ORGAN_STARTS = (
@@ -89,6 +102,8 @@ ORGAN_STARTS = (
     "chi cuc",
     "trung tam",
     "bao ",
+    "thu tuong",  # THỦ TƯỚNG CHÍNH PHỦ issues as a person-organ
+    "chu tich nuoc",
 )
 _ADMIN_UNITS = ("tinh", "thanh pho", "huyen", "quan", "thi xa", "xa", "phuong", "thi tran")
 _COLLECTIVE_STEMS = ("uy ban nhan dan", "hoi dong nhan dan")
@@ -177,7 +192,7 @@ def scan_header(lines: list[str]) -> Header:
         if head.date_line is None and _DATE.search(folded) and len(line) < 90 and _date_starts_line(folded):
             head.date_line, head.end = i, i
             continue
-        if head.vv_line is None and _VV.match(line) and head.number_line is not None:
+        if head.vv_line is None and _vv_start(line) is not None and head.number_line is not None:
             head.vv_line, head.end = i, i
             continue
         if (
@@ -221,8 +236,13 @@ def issuer_from_lines(lines: list[str], warnings: list[str]) -> tuple[str | None
         repair_province(repair_phrases(_strip_junk(x), warnings), warnings) for x in lines if _strip_junk(x)
     ]
     lines = _join_wrapped(lines)
-    if not lines:
-        return None, None
+    if len(lines) >= 2:
+        issuer, parent = _issuer_and_parent(lines, warnings)
+        return (issuer and issuer.rstrip(" ,")), (parent and parent.rstrip(" ,"))
+    return (_valid_organ(lines[0].rstrip(" ,"), warnings), None) if lines else (None, None)
+
+
+def _issuer_and_parent(lines: list[str], warnings: list[str]) -> tuple[str | None, str | None]:
     if (
         len(lines) >= 2
         and fold_key(lines[0]) in _COLLECTIVE_STEMS
@@ -266,16 +286,23 @@ def _near_phrase(line: str) -> str | None:
 def _strip_junk(line: str) -> str:
     """Rules, asterisks and OCR specks around a header line ('NGÃI ___', '- SỞ GIÁO DỤC…')."""
     line = re.sub(r"[_=~]{2,}|\s-{2,}", " ", line)
-    return clean_line(line).strip(" -_|*%.,:;'\"`^“”‘’«»")
+    line = clean_line(line).strip(_JUNK).lstrip(",")
+    # a trailing comma stays while wrapped lines are joined ('… SÁNG TẠO,' / 'CHUYỂN ĐỔI SỐ …')
+    trailing = line.endswith(",")
+    line = line.rstrip(" ,")
+    return line + "," if trailing and line else line
+
+
+_JUNK = " -_|*%.:;'\"`^“”‘’«»"
 
 
 def _join_wrapped(lines: list[str]) -> list[str]:
-    """A one- or two-word line that does not start an organ's name is the end of the line above it
-    ('ĐẢNG BỘ TỈNH QUẢNG' / 'NGÃI')."""
+    """A line that does not start an organ's name is the rest of the line above it ('ĐẢNG BỘ TỈNH QUẢNG' /
+    'NGÃI'; 'TẬP ĐOÀN' / 'BƯU CHÍNH VIỄN THÔNG' / 'VIỆT NAM'; 'ỦY BAN NHÂN DÂN' / 'TỈNH LÂM ĐỒNG')."""
     out: list[str] = []
     for line in lines:
         key = fold_key(line)
-        if out and len(line.split()) <= 2 and not key.startswith(ORGAN_STARTS):
+        if out and not key.startswith(ORGAN_STARTS):
             out[-1] = f"{out[-1]} {line}"
         else:
             out.append(line)
@@ -312,16 +339,24 @@ class Number:
     type_code: str | None  # the code inside the number; 'CV' for a State công văn
 
 
-def parse_number(raw_line: str, warnings: list[str], issuer: str | None = None) -> Number | None:
+def parse_number(
+    raw_line: str, warnings: list[str], issuer: str | None = None, ocr: bool = False
+) -> Number | None:
     """Canonical number-symbol from the 'Số ...' line; repaired only if the repair validates (the issuer's
-    name, when known, tells which issuer code a damaged Party number must carry)."""
+    name, when known, tells which issuer code a damaged Party number must carry).  On an OCRed page a
+    number written into the printed blank ('Số: 233 /TTr-…', digits apart from the typed symbol) is left
+    out with a warning: OCR of handwriting is a guess, never a value."""
     folded = fold(raw_line)
     m = _NUMBER_LINE.match(folded)
     rest = raw_line[m.end() :] if m else raw_line
     date_m = _DATE.search(fold(rest))
     if date_m:  # OCR merged the number with the place-and-date line
         rest = rest[: date_m.start()]
-        rest = re.sub(r"\s*[A-ZĐ][^\d/\-]*,?\s*$", "", rest) if re.search(r"[/\-]", rest) else rest
+        # the place after the number ('2571/VNPT-LĐG-NSTH Lâm Đồng,'), apart from it by a space
+        rest = re.sub(r"\s+[A-ZĐ][^\d/\-]*,?\s*$", "", rest) if re.search(r"[/\-]", rest) else rest
+    if ocr and _FILLED_BLANK.match(rest.strip()):
+        warnings.append(f"number filled in by hand (apart from its symbol), left out: '{rest.strip()}'")
+        return None
     compact = re.sub(r"\s*([/\-])\s*", r"\1", rest.strip()).split(" ")[0].strip(".,;:")
     compact = compact.replace("\u00d0", "Đ")
     found = _validate_number(compact)
@@ -334,6 +369,11 @@ def parse_number(raw_line: str, warnings: list[str], issuer: str | None = None) 
             return found
     warnings.append(f"number unreadable, left out: '{clean_line(raw_line)}'")
     return None
+
+
+# The typed symbol of a number whose digits were written into a blank after printing: the digits (or what
+# OCR made of the handwriting) stand apart from the '/' or '-' that starts the symbol.
+_FILLED_BLANK = re.compile(r"^\S*\s+[/\-]\s*[A-Za-zĐđ]")
 
 
 def _validate_number(text: str) -> Number | None:
@@ -490,12 +530,16 @@ def _ends_subject(line: str, parts: list[str]) -> bool:
     key = fold_key(line)
     if len(parts) >= 6 or sum(map(len, parts)) > 400:
         return True
-    if len(line) > LONG_PARAGRAPH and (parts or len(line) > 400 or line.rstrip()[-1:] in ".:;!?"):
+    # a trích yếu line ending with a comma is unfinished: the next paragraph goes on with it
+    unfinished = bool(parts) and parts[-1].rstrip().endswith(",")
+    if len(line) > LONG_PARAGRAPH and (
+        (parts and not unfinished) or len(line) > 400 or line.rstrip()[-1:] in ".:;!?"
+    ):
         # a Word paragraph is one line: a long first line is the trích yếu unless it ends like a sentence
         return True
     if any(key == fold_key(h) or key.startswith(fold_key(h) + " ") for h in BODY_HEADINGS):
         return True
-    if any(key.startswith(fold_key(o) + " ") for o in BODY_OPENERS) and len(line) > 60:
+    if any(_opens_with(line, key, o) for o in BODY_OPENERS) and len(line) > 60:
         return True
     if re.match(r"^(\d+|[IVX]+)[.)]\s", line) or line.startswith(("- ", "+ ", "• ")):
         return True
@@ -508,19 +552,29 @@ def _ends_subject(line: str, parts: list[str]) -> bool:
     return bool(key.startswith(("kinh gui", "noi nhan")))
 
 
+def _opens_with(line: str, key: str, opener: str) -> bool:
+    """The line starts with the opener; its first word must keep the opener's tone when it carries any
+    ('Để …' opens a sentence, the trích yếu 'Đề nghị …' does not)."""
+    if not key.startswith(fold_key(opener) + " "):
+        return False
+    first, want = line.lstrip(" _-.'`").split(" ", 1)[0].lower(), opener.split(" ", 1)[0].lower()
+    return first == want or fold(first) == first
+
+
 VV_MAX_LINES = 8  # a long V/v wraps to 4-5 lines; the block ends at a blank line or a header element anyway
 
 
 def vv_subject(lines: list[str], vv: int) -> tuple[str, int]:
     """The công văn's 'V/v …' text (without 'V/v') and its continuation lines in the same block."""
-    first = _VV.sub("", lines[vv], count=1)
+    first = lines[vv][_vv_start(lines[vv]) or 0 :]
     parts = [_cut_annotation(first)]
     i = vv + 1
     while i < len(lines) and len(parts) < VV_MAX_LINES:
         if not lines[i]:
-            # OCR may put a blank line inside the trích yếu: a lower-case line after it continues it
+            # OCR may put a blank line inside the trích yếu: a lower-case line after it, or a short line
+            # of the narrow V/v column after an unfinished one, continues it
             nxt = i + 1
-            if nxt < len(lines) and lines[nxt][:1].islower():
+            if nxt < len(lines) and (lines[nxt][:1].islower() or _continues_vv(parts, lines[nxt])):
                 i = nxt
                 continue
             break
@@ -529,6 +583,21 @@ def vv_subject(lines: list[str], vv: int) -> tuple[str, int]:
         parts.append(_cut_annotation(lines[i]))
         i += 1
     return " ".join(p for p in parts if p).strip('“”" '), i
+
+
+VV_COLUMN_CHARS = 60  # a line of the V/v block under the number (the left column) is no longer than this
+
+
+def _continues_vv(parts: list[str], line: str) -> bool:
+    last = parts[-1].rstrip() if parts else ""
+    return (
+        bool(last)
+        and not last.endswith((".", ";", ":", "!", "?", "”", '"'))
+        and len(line) <= VV_COLUMN_CHARS
+        and (not is_caps(line) or is_caps(last))  # a capitals line under a sentence is another element
+        and not _is_header_element(line)
+        and not fold_key(line).startswith(("kinh gui", "noi nhan"))
+    )
 
 
 def _cut_annotation(line: str) -> str:
@@ -543,3 +612,83 @@ def _is_header_element(line: str) -> bool:
         or _NUMBER_LINE.match(folded)
         or (_DATE.search(folded) and _date_starts_line(folded))
     )
+
+
+# ---- documents without the official header --------------------------------------------------------------
+
+_NONSTANDARD_KEYS = sorted((fold_key(n) for n in NONSTANDARD_TYPE_NAMES), key=len, reverse=True)
+NONSTANDARD_TITLE_LINES = 6
+
+
+@dataclass
+class Opening:
+    """The opening of a document of a non-standard genre: its printed name, title (the subject) and the
+    presenting body printed under the title ('UBND Thành phố Huế')."""
+
+    printed_type: str
+    subject_lines: list[str]
+    presenter: str | None
+    body_start: int
+
+
+def nonstandard_opening(lines: list[str]) -> Opening | None:
+    """A document whose first line is the name of a non-standard genre in capitals ('THAM LUẬN'), then its
+    title, then (optionally) the presenting body, a short line starting like an organ's name."""
+    first = next((i for i, line in enumerate(lines) if line), None)
+    if first is None or not is_caps(lines[first]) or fold_key(lines[first]) not in _NONSTANDARD_KEYS:
+        return None
+    parts: list[str] = []
+    presenter = None
+    i = first + 1
+    while i < len(lines) and len(parts) < NONSTANDARD_TITLE_LINES:
+        line = lines[i]
+        key = fold_key(line)
+        if not line:
+            i += 1
+            continue
+        if key.startswith(("kinh thua", "kinh gui")) or (parts and len(line) > LONG_PARAGRAPH):
+            break
+        if parts and _presenter_like(line):
+            presenter = line
+            i += 1
+            break
+        parts.append(line)
+        if len(line) > LONG_PARAGRAPH:
+            i += 1
+            break
+        i += 1
+    return Opening(lines[first], parts, presenter, i)
+
+
+def _presenter_like(line: str) -> bool:
+    return (
+        len(line) <= 80
+        and fold_key(line).startswith(ORGAN_STARTS)
+        and not line.rstrip().endswith((".", ",", ";", ":"))
+    )
+
+
+# '(Kèm theo Công văn số /BNV-CCH ngày … của Bộ Nội vụ)': the document an appendix is attached to
+_ATTACHED_TO = re.compile(r"^\(?\s*kem theo\b.{0,60}?\bso\s*[:.]?\s*(\S*[/\-]\S+)", re.IGNORECASE)
+ATTACHMENT_SCAN_LINES = 12
+
+
+def attached_number_style(lines: list[str]) -> str | None:
+    """'party' or 'state' from the number of the document an appendix names in its '(Kèm theo … số …)'
+    line near the top (the number may be blank: '/BC-UBND' is State-style, '-KH/TU' Party-style)."""
+    seen = 0
+    for line in lines:
+        if not line:
+            continue
+        seen += 1
+        if seen > ATTACHMENT_SCAN_LINES:
+            return None
+        m = _ATTACHED_TO.match(fold(line))
+        if m:
+            token = m.group(1).strip(".,;)")
+            if re.match(r"^\d*-[A-Za-z]{1,5}/[A-Za-z]", token):
+                return "party"
+            if re.match(r"^\d*/(\d{4}/)?[A-Za-z]", token):
+                return "state"
+            return None
+    return None

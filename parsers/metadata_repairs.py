@@ -10,7 +10,13 @@ import re
 
 from rapidfuzz.distance import Levenshtein
 
-from parsers.metadata_tables import HEADER_VOCABULARY, PARTY_ISSUER_CODE_BY_NAME, PARTY_TYPE_CODES, PROVINCES
+from parsers.metadata_tables import (
+    HEADER_VOCABULARY,
+    PARTY_ISSUER_CODE_BY_NAME,
+    PARTY_TYPE_CODES,
+    PROVINCES,
+    SURNAMES,
+)
 from parsers.normalize import fold, fold_key, is_caps, same_spelling
 
 MAX_PROVINCE_EDITS = 2  # accent-free edits; the closest two provinces ('HA NAM'/'HA NOI') are 2 apart...
@@ -60,12 +66,14 @@ def _vocabulary() -> tuple[re.Pattern, dict[str, str]]:
     unique = {f: next(iter(p)) for f, p in by_fold.items() if len(p) == 1}  # one spelling per letter string
     keys = sorted(unique, key=len, reverse=True)
     pattern = re.compile(
-        r"(?<!\w)(" + "|".join(re.escape(k).replace(r"\ ", r"\s+") for k in keys) + r")(?!\w)"
+        # OCR may also drop the space of a capitals phrase ('BỘ CÔNGAN'): '\s*' between its words
+        r"(?<!\w)(" + "|".join(re.escape(k).replace(r"\ ", r"\s*") for k in keys) + r")(?!\w)"
     )
     return pattern, unique
 
 
 _VOCAB_RE, _VOCAB = _vocabulary()
+_GLUED = {k.replace(" ", ""): k for k in _VOCAB}
 
 
 def restore_accents(text: str | None, warnings: list[str]) -> str | None:
@@ -78,7 +86,13 @@ def restore_accents(text: str | None, warnings: list[str]) -> str | None:
     out, last = [], 0
     for m in _VOCAB_RE.finditer(folded):
         printed = text[m.start() : m.end()]
-        phrase = _VOCAB[re.sub(r"\s+", " ", m.group(1))]
+        key = re.sub(r"\s+", " ", m.group(1))
+        glued = key not in _VOCAB
+        if glued:  # words run together: only a capitals header phrase is split again
+            key = _GLUED.get(key.replace(" ", ""))
+            if key is None or not is_caps(printed):
+                continue
+        phrase = _VOCAB[key]
         wanted = _in_case_of(printed, phrase)
         if wanted is None or same_spelling(printed, wanted):
             continue  # as printed, or only the old tone placement ('HOÀ' for 'HÒA')
@@ -101,3 +115,34 @@ def _in_case_of(printed: str, phrase: str) -> str | None:
     if printed.islower():
         return phrase.lower()
     return None  # mixed case ('Công an' in a sentence): left as printed
+
+
+_SURNAMES_BY_LETTERS: dict[str, list[str]] = {}
+for _name in SURNAMES:
+    _SURNAMES_BY_LETTERS.setdefault(fold(_name).lower(), []).append(_name)
+
+
+def repair_surname(name: str, warnings: list[str]) -> str:
+    """'Pham Minh Chính' -> 'Phạm Minh Chính': the first word of a signer's name read without (or with other)
+    marks is restored when exactly one common surname has its letters."""
+    first, _, rest = name.partition(" ")
+    known = _SURNAMES_BY_LETTERS.get(fold(first).lower(), [])
+    if len(known) != 1 or known[0] == first or not first[:1].isupper() or not first[1:].islower():
+        return name
+    warnings.append(f"repaired OCR accents: '{first}' -> '{known[0]}'")
+    return f"{known[0]} {rest}" if rest else known[0]
+
+
+# A trích yếu opening 'Về việc …' read by OCR with another vowel ('và việc', 'vẻ việc')
+_VE_VIEC_DAMAGED = re.compile(r"^(v[aàảeèẻẽé])\s+(việc)\b", re.IGNORECASE)
+
+
+def repair_ve_viec(subject: str | None, warnings: list[str]) -> str | None:
+    """The trích yếu's opening 'Về việc' with its vowel damaged by OCR: no trích yếu opens with 'và việc'."""
+    if not subject:
+        return subject
+    m = _VE_VIEC_DAMAGED.match(subject)
+    if not m or m.group(1) in ("Về", "về"):
+        return subject
+    warnings.append(f"repaired OCR accents: '{m.group(0)}' -> 'Về việc'")
+    return "Về việc" + subject[m.end() :]

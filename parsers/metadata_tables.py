@@ -58,6 +58,19 @@ DOC_TYPES: dict[str, tuple[str | None, str | None]] = {
     "QUY HOẠCH": (None, None),
 }
 
+# Genres outside the official types (NĐ 30/2020, HD 36-HD/VPTW) that open with their name instead of a
+# header: a conference contribution, a speech... Their record is doc_type `other` with the printed name.
+NONSTANDARD_TYPE_NAMES = (
+    "THAM LUẬN",
+    "BÀI THAM LUẬN",
+    "BÀI PHÁT BIỂU",
+    "DIỄN VĂN",
+    "ĐỀ CƯƠNG",
+    "ĐỀ CƯƠNG TUYÊN TRUYỀN",
+    "BÀI VIẾT",
+    "THƯ NGỎ",
+)
+
 # Types only the State issues: with no header and no number they still tell the family.
 STATE_ONLY_TYPES = {
     "LUẬT",
@@ -104,6 +117,29 @@ PARTY_ISSUER_ENDINGS = (
     "TN",  # Đoàn TNCS Hồ Chí Minh, numbered in the Party style: TWĐTN, TĐTN, HĐTN, BCTĐ&TTN
 )
 
+# Ranks printed before a signer's name in the armed forces and the police ('Thiếu tướng Trương Minh Đương').
+SIGNER_RANKS = (
+    "Đại tướng",
+    "Thượng tướng",
+    "Trung tướng",
+    "Thiếu tướng",
+    "Đại tá",
+    "Thượng tá",
+    "Trung tá",
+    "Thiếu tá",
+    "Đại úy",
+    "Thượng úy",
+    "Trung úy",
+    "Thiếu úy",
+)
+
+# The commonest Vietnamese surnames: a signer's surname read without its marks ('Pham') gets them back when
+# exactly one surname of the table has those letters.
+SURNAMES = (
+    "Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô",
+    "Dương", "Lý", "Đinh", "Đoàn", "Trịnh", "Lâm", "Mai", "Trương", "Lương", "Tạ", "Hà", "Cao", "Châu",
+)  # fmt: skip
+
 # Signature authority markers: as printed (folded, upper, no spaces) -> canonical form.
 AUTHORITY_MARKERS = {
     "T/M": "T/M",
@@ -142,10 +178,20 @@ HEADER_PHRASES = [
     "BÍ THƯ",
     "PHÓ TRƯỞNG BAN",
     "TRƯỞNG BAN",
+    "PHÓ CHỦ NHIỆM",
     "CHỦ NHIỆM",
+    "PHÓ THỦ TƯỚNG",
+    "THỦ TƯỚNG",
+    "BỘ TRƯỞNG",
+    # not THỨ TRƯỞNG: its letters are those of THỦ TRƯỞNG (a head of agency), a repair would swap them
+    "PHÓ HIỆU TRƯỞNG",
+    "HIỆU TRƯỞNG",
+    "PHÓ TỔNG BIÊN TẬP",
+    "TỔNG BIÊN TẬP",
     "BAN THƯỜNG VỤ",
     "THƯỜNG TRỰC",
     "ỦY BAN NHÂN DÂN",
+    "ỦY BAN",
     "HỘI ĐỒNG NHÂN DÂN",
     "ỦY BAN KIỂM TRA",
     "SỞ GIÁO DỤC VÀ ĐÀO TẠO",

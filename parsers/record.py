@@ -15,12 +15,12 @@ from parsers.limits import Limits
 __all__ = ["DocumentRecord", "fields_from_text", "parse_bytes", "parse_path", "record_from_text"]
 
 
-def fields_from_text(text: str) -> dict:
+def fields_from_text(text: str, ocr: bool = False) -> dict:
     """parsers.metadata.fields_from_text, imported on first use: a caller that only hands files to the
     sandbox (`directives parse`) never loads the field rules (rapidfuzz, the header tables)."""
     from parsers.metadata import fields_from_text as read_fields
 
-    return read_fields(text)
+    return read_fields(text, ocr=ocr)
 
 
 def record_from_text(
@@ -30,12 +30,14 @@ def record_from_text(
     ocr_confidence: float | None = None,
     warnings: list[str] | None = None,
 ) -> DocumentRecord:
-    fields = fields_from_text(text)
+    sources = list(page_sources or ["text"] * pages)
+    # page 1 holds the header: when it was OCRed, digits filled into a printed blank are suspect
+    fields = fields_from_text(text, ocr=bool(sources) and sources[0] == "ocr")
     field_warnings = fields.pop("warnings")
     return DocumentRecord(
         **fields,
         pages=pages,
-        page_sources=list(page_sources or ["text"] * pages),
+        page_sources=sources,
         ocr_confidence=ocr_confidence,
         warnings=[*(warnings or []), *field_warnings],
         parser_version=PARSER_VERSION,
