@@ -44,6 +44,14 @@ STATE_NUMBER = re.compile(rf"^(\d{{1,5}})/(?:(\d{{4}})/)?([{_L}][{_L}0-9&]*)((?:
 # On folded text: 'Số:', 'S6:', 'So'; the number may be a blank or handwriting ('Số: /UBND-NC', 'Số: -.-- /…',
 # 'Số:...../KH-DCT', 'Số {l3 -CV/…', 'Số: ⁄2#7MTTQ-BTT')
 _NUMBER_LINE = re.compile(r"^[^\w]{0,3}S[o06&]\s*[:;]?\s*(?=\S)")
+# A line that starts with the word 'Số' and has neither its colon nor a digit nor a slash is a sentence or a
+# table row ('Số lượng văn bản…', 'Số lớp tập huấn…' in an appendix table), not the number line.
+_NUMBER_MARK = re.compile(r"^[^\w]{0,3}S[o06&]\s*[:;]|[\d/⁄]")
+
+
+def is_number_line(folded: str) -> bool:
+    """The header's number line ('Số: 12/KH-TU', a blank 'Số:   /UBND-NC', handwriting), on folded text."""
+    return bool(_NUMBER_LINE.match(folded) and _NUMBER_MARK.search(folded))
 # The day may be blank: unsigned drafts and scans with a handwritten day print 'ngày    tháng 11 năm 2025'.
 _DATE = re.compile(
     r"ngay\s*[,.]?\s*(?:(\S{1,3})\s+)??th[a-z]{2,4}\s+(.{1,12}?)\s+n[a-z]m\s+(\S{4})", re.IGNORECASE
@@ -60,7 +68,9 @@ def _vv_start(line: str) -> int | None:
     return m.end() if m else None
 
 
-_RULE = re.compile(r"^[\s\-_=*~.·•]+$")
+# A rule drawn under a header block ('-----', '____', '* * *'); a lone '-' or '+' is a list or table-cell
+# marker, which must not stretch the header over an appendix table's rows.
+_RULE = re.compile(r"^(?=(?:\s*[\-_=*~.·•]){2})[\s\-_=*~.·•]+$")
 # First words of an organ's name in the left header block.
 ORGAN_STARTS = (
     "dang bo",
@@ -184,7 +194,7 @@ def scan_header(lines: list[str]) -> Header:
             head.end = i
             continue
         folded = fold(line)
-        if head.number_line is None and _NUMBER_LINE.match(folded):
+        if head.number_line is None and is_number_line(folded):
             head.number_line, head.number_text, head.end = i, line, i
             if _DATE.search(folded) and head.date_line is None:
                 head.date_line = i
@@ -609,7 +619,7 @@ def _is_header_element(line: str) -> bool:
     folded = fold(line)
     return bool(
         motto_kind(line)[0]
-        or _NUMBER_LINE.match(folded)
+        or is_number_line(folded)
         or (_DATE.search(folded) and _date_starts_line(folded))
     )
 

@@ -325,3 +325,39 @@ def test_a_long_run_of_specks_in_the_closing_is_read_in_linear_time():
     text = TTR_HEADER.format(number="12/TTr-CAT") + "\n" + specks + "\nGIÁM ĐỐC\nLê Văn An"
     f = fields_from_text(text)
     assert (f["signer_title"], f["signer_name"]) == ("GIÁM ĐỐC", "Lê Văn An")
+
+
+APPENDIX_TABLE = """PHỤ LỤC DÀNH CHO CÁC TỈNH,
+THÀNH PHỐ TRỰC THUỘC TRUNG ƯƠNG
+(Kèm theo Công văn số /BNV-CCH ngày tháng năm 2025 của Bộ Nội vụ)
+Phụ lục 1
+Thống kê các chỉ tiêu
+STT
+Chỉ tiêu
+1
+Số lượng văn bản chỉ đạo đã ban hành
+-
+Nghị quyết, Quyết định, Chỉ thị
+-
+Số lớp tập huấn chuyên đề
++
+Hình thức tuyên truyền khác (nếu có).
+"""
+
+
+def test_an_appendix_tables_rows_are_body_not_header():
+    """'Số lượng…' is a table row, not the number line, and a lone '-' or '+' cell marker is no header rule:
+    the body starts where the document does."""
+    record = record_from_text(APPENDIX_TABLE)
+    assert record.number is None
+    assert record.body.startswith("PHỤ LỤC DÀNH CHO CÁC TỈNH"), record.body[:80]
+    assert "Số lớp tập huấn chuyên đề" in record.body
+
+
+def test_a_blank_number_line_still_counts_without_digits():
+    from parsers.metadata_header import fold, is_number_line
+
+    for line in ("Số: /UBND-NC", "Số:     /KH-TU", "Số 156-CV/TU", "Số {l3 -CV/…", "Số:"):
+        assert is_number_line(fold(line)), line
+    for line in ("Số lượng văn bản chỉ đạo", "Số lớp tập huấn chuyên đề CCHC", "Số đơn vị kiểm tra"):
+        assert not is_number_line(fold(line)), line
