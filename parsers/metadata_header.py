@@ -52,6 +52,8 @@ _NUMBER_MARK = re.compile(r"^[^\w]{0,3}S[o06&]\s*[:;]|[\d/⁄]")
 def is_number_line(folded: str) -> bool:
     """The header's number line ('Số: 12/KH-TU', a blank 'Số:   /UBND-NC', handwriting), on folded text."""
     return bool(_NUMBER_LINE.match(folded) and _NUMBER_MARK.search(folded))
+
+
 # The day may be blank: unsigned drafts and scans with a handwritten day print 'ngày    tháng 11 năm 2025'.
 _DATE = re.compile(
     r"ngay\s*[,.]?\s*(?:(\S{1,3})\s+)??th[a-z]{2,4}\s+(.{1,12}?)\s+n[a-z]m\s+(\S{4})", re.IGNORECASE
@@ -618,9 +620,7 @@ def _cut_annotation(line: str) -> str:
 def _is_header_element(line: str) -> bool:
     folded = fold(line)
     return bool(
-        motto_kind(line)[0]
-        or is_number_line(folded)
-        or (_DATE.search(folded) and _date_starts_line(folded))
+        motto_kind(line)[0] or is_number_line(folded) or (_DATE.search(folded) and _date_starts_line(folded))
     )
 
 
