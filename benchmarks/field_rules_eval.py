@@ -2,7 +2,7 @@
 
 OCR of the real scans takes minutes; the field rules (parsers/metadata*.py) only need the extracted text.
 This script extracts each golden's document once, pickles the Extraction under var/extraction-cache/ (keyed
-by the file's SHA-256, so a changed fixture is extracted again), then runs `parsers.record.record_from_text`
+by the file's SHA-256, so a changed fixture is extracted again), then runs `record_from_extraction`
 on the cached text and prints the usual `directives eval` report.
 
     .venv/bin/python benchmarks/field_rules_eval.py [--real-only] [--refresh] [--json] [--only SUBSTR]
@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 from parsers.eval import DEFAULT_CORPUS, DEFAULT_REAL, DEFAULT_SAMPLES, evaluate, format_report  # noqa: E402
 from parsers.extract import extract  # noqa: E402
 from parsers.limits import Limits  # noqa: E402
-from parsers.record import record_from_text  # noqa: E402
+from parsers.record import record_from_extraction  # noqa: E402
 
 CACHE = ROOT / "var" / "extraction-cache"
 
@@ -58,14 +58,7 @@ def main() -> int:
     def parse(path: Path):
         if args.only and args.only not in path.name:
             raise OSError("skipped by --only")
-        ext = cached_extraction(path, args.refresh)
-        return record_from_text(
-            ext.text,
-            pages=ext.pages,
-            page_sources=ext.page_sources,
-            ocr_confidence=ext.ocr_confidence,
-            warnings=ext.warnings,
-        )
+        return record_from_extraction(cached_extraction(path, args.refresh))
 
     report = evaluate(
         corpus_dir=DEFAULT_CORPUS if not args.real_only else Path("/nonexistent"),

@@ -129,16 +129,10 @@ DOC_FOLDERS = (ROOT / "tests" / "fixtures" / "real" / "doc", ROOT / "tests" / "f
 
 
 def _repeated_pdf(src: Path, times: int, out: Path) -> int:
-    """`times` copies of src's pages in one PDF (pypdfium2 import_pages: real text objects, no rendering)."""
-    import pypdfium2 as pdfium
+    """`times` copies of src's pages in one PDF; returns its page count."""
+    from same_output import repeated_pdf  # benchmarks/ is this script's folder, first on sys.path
 
-    source = pdfium.PdfDocument(src)
-    target = pdfium.PdfDocument.new()
-    for _ in range(times):
-        target.import_pages(source)
-    with out.open("wb") as fh:
-        target.save(fh)
-    return len(target)
+    return _pages(repeated_pdf(src, times, out).read_bytes())
 
 
 def _wall(cmd: list[str], env: dict | None = None, cwd: Path | None = None) -> tuple[float, float, bytes]:

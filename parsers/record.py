@@ -67,7 +67,11 @@ def parse_here(
     """parse_bytes in this process, without the sandbox (the sandbox's job calls this)."""
     from parsers.extract import extract_here
 
-    ext = extract_here(data, limits, filename, content_type)
+    return record_from_extraction(extract_here(data, limits, filename, content_type))
+
+
+def record_from_extraction(ext) -> DocumentRecord:
+    """The record of an extraction result (its text and what extraction says of its pages)."""
     return record_from_text(
         ext.text,
         pages=ext.pages,

@@ -183,13 +183,19 @@ def _job(
     except BaseException as exc:  # noqa: BLE001 - any parser failure becomes a named error for the caller
         result = ("err", CorruptFile(f"parser failed: {type(exc).__name__}: {exc}"[:500]))
     try:
-        try:
-            payload = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
-        except Exception as exc:  # noqa: BLE001 - e.g. an unpicklable exception
-            payload = pickle.dumps(("err", CorruptFile(f"parser failed: {type(exc).__name__}")))
-        _write_all(result_fd, payload)
+        _send_result(result_fd, result, "err")
     finally:
         os._exit(0)
+
+
+def _send_result(fd: int, result: tuple, error_kind: str) -> None:
+    """Pickle a (kind, value) result to the pipe; a result that cannot be pickled (an exception holding a
+    file handle) goes as a CorruptFile of the same kind, so the caller always gets a named error."""
+    try:
+        payload = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception as exc:  # noqa: BLE001 - e.g. an unpicklable exception
+        payload = pickle.dumps((error_kind, CorruptFile(f"parser failed: {type(exc).__name__}")))
+    _write_all(fd, payload)
 
 
 # --- helpers: parallel parts of one job ------------------------------------------------------------------
@@ -272,11 +278,7 @@ def _fork_helper(func: Callable[..., Any], part: tuple, mem_share: int | None, c
         except BaseException as exc:  # noqa: BLE001 - raised again in the job, which names it
             result = ("raise", exc)
         try:
-            try:
-                payload = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
-            except Exception as exc:  # noqa: BLE001 - e.g. an unpicklable exception
-                payload = pickle.dumps(("raise", CorruptFile(f"parser failed: {type(exc).__name__}")))
-            _write_all(write_end, payload)
+            _send_result(write_end, result, "raise")
         finally:
             os._exit(0)
     os.close(write_end)

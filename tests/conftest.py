@@ -118,3 +118,29 @@ def redis_url(tmp_path_factory):
 @pytest.fixture
 def duckdb_url(tmp_path):
     return f"duckdb:///{tmp_path / 'warehouse.duckdb'}"
+
+
+@pytest.fixture
+def alert_webhook(monkeypatch):
+    """A local webhook that DIRECTIVES_ALERT_WEBHOOK points at (its `/hook`); yields the JSON bodies it
+    received. A post to `/down` is answered 500, as a broken alert channel would."""
+    import json
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    received: list[dict] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+        def do_POST(self):  # noqa: N802 (http.server API)
+            received.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
+            self.send_response(500 if self.path == "/down" else 204)
+            self.end_headers()
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    monkeypatch.setenv("DIRECTIVES_ALERT_WEBHOOK", f"http://127.0.0.1:{httpd.server_address[1]}/hook")
+    yield received
+    httpd.shutdown()

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
 import pytest
 
 from pipeline.alerts import failure_message, listing_shrank, send_alert, shrank_message
@@ -33,27 +29,16 @@ def test_messages_name_the_portal_and_the_next_step():
 
 
 @pytest.fixture
-def webhook():
-    received: list[dict] = []
+def webhook(alert_webhook):
+    """The local webhook's address (without its path) and what it received."""
+    import os
 
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-        def do_POST(self):  # noqa: N802 (http.server API)
-            received.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
-            self.send_response(204 if self.path == "/ok" else 500)
-            self.end_headers()
-
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}", received
-    httpd.shutdown()
+    return os.environ["DIRECTIVES_ALERT_WEBHOOK"].removesuffix("/hook"), alert_webhook
 
 
 def test_an_alert_reaches_the_webhook(webhook):
     url, received = webhook
-    assert send_alert("portal changed", webhook=url + "/ok") is True
+    assert send_alert("portal changed", webhook=url + "/hook") is True
     assert received == [{"text": "portal changed"}]
 
 

@@ -10,9 +10,7 @@ import dataclasses
 import json
 import logging
 import re
-import threading
 import uuid
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from click.testing import CliRunner
@@ -57,26 +55,6 @@ def settings(simulator, s3_server, warehouse_url, monkeypatch):
     return settings_from_env(env)
 
 
-@pytest.fixture
-def alerts(monkeypatch):
-    received: list[str] = []
-
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-        def do_POST(self):  # noqa: N802 (http.server API)
-            received.append(json.loads(self.rfile.read(int(self.headers["Content-Length"])))["text"])
-            self.send_response(204)
-            self.end_headers()
-
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    monkeypatch.setenv("DIRECTIVES_ALERT_WEBHOOK", f"http://127.0.0.1:{httpd.server_address[1]}/hook")
-    yield received
-    httpd.shutdown()
-
-
 def run(
     settings,
     simulator,
@@ -108,7 +86,7 @@ def listing_pages(requests: list[str]) -> list[str]:
 
 
 def test_first_run_walks_everything_and_a_run_with_nothing_new_costs_two_requests(
-    settings, simulator, alerts
+    settings, simulator, alert_webhook
 ):
     published = simulator.state.documents(PORTAL)
     first, row, requests = run(settings, simulator, "first")
@@ -128,7 +106,7 @@ def test_first_run_walks_everything_and_a_run_with_nothing_new_costs_two_request
     assert second.status == "success" and second.reconciliation["holds"]
     assert (row["walk"], row["walk_stop"], row["status"]) == ("incremental", "known", "success")
     # seeing 2 of the 6 documents is what an incremental run does, not a listing that shrank
-    assert not [text for text in alerts if "the listing shows" in text]
+    assert not [m for m in alert_webhook if "the listing shows" in m["text"]]
 
     after_second = stored_keys(settings)
     third, _, requests = run(settings, simulator, "third")

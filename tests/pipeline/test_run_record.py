@@ -5,10 +5,7 @@ rows, quarantine resolution, the HTML-for-a-PDF fallback, and reprocess from sto
 from __future__ import annotations
 
 import dataclasses
-import json
-import threading
 import uuid
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
@@ -55,27 +52,7 @@ def context(settings, portal_id: str, run: str, threshold: float | None = None, 
     return PipelineContext(settings, portal, f"{run}__{uuid.uuid4().hex[:6]}")
 
 
-@pytest.fixture
-def webhook(monkeypatch):
-    received: list[dict] = []
-
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-        def do_POST(self):  # noqa: N802 (http.server API)
-            received.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
-            self.send_response(204)
-            self.end_headers()
-
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    monkeypatch.setenv("DIRECTIVES_ALERT_WEBHOOK", f"http://127.0.0.1:{httpd.server_address[1]}/hook")
-    yield received
-    httpd.shutdown()
-
-
-def test_a_run_reconciles_its_counts_and_a_second_run_changes_nothing(settings, simulator, webhook):
+def test_a_run_reconciles_its_counts_and_a_second_run_changes_nothing(settings, simulator, alert_webhook):
     published = simulator.state.documents("sim-quangngai-tu")
     corrupt = [d for d in published if d.kind == "corrupt-pdf"]
     assert corrupt and len(corrupt) / len(published) < 0.20  # so 0.10 makes the run degraded
@@ -94,7 +71,7 @@ def test_a_run_reconciles_its_counts_and_a_second_run_changes_nothing(settings, 
     row = ctx.warehouse.run(ctx.run_id, ctx.portal.id)
     assert row["status"] == "degraded" and row["reconciliation"]["holds"] and row["finished_at"]
     # The degraded run alerted, with the counts and the top reason.
-    alert = next(m["text"] for m in webhook if "DEGRADED" in m["text"])
+    alert = next(m["text"] for m in alert_webhook if "DEGRADED" in m["text"])
     assert f"{len(published)} discovered" in alert and "1 quarantined" in alert and "cannot extract" in alert
     objects = set(ctx.store.list_keys(""))
     ctx.close()
