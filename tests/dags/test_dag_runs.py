@@ -150,9 +150,12 @@ def test_second_run_writes_nothing(dagbag, warehouse, store):
     objects_before = set(store.list_keys(""))
     rows_before = warehouse.document_count()
     run_dag(dagbag, portal_id)
-    # a scheduled run is incremental: its discover manifest (how the walk went) is all it may add
+    # a scheduled run is incremental: its discover manifest (how the walk went) and the chunk manifests
+    # split from it are all it may add
     added = set(store.list_keys("")) - objects_before
-    assert len(added) <= 1 and all(k.startswith(f"manifests/{portal_id}/discover/") for k in added)
+    kinds = {k.split("/")[2] for k in added}
+    assert kinds <= {"discover", "chunk"} and all(k.startswith(f"manifests/{portal_id}/") for k in added)
+    assert sum(k.split("/")[2] == "discover" for k in added) <= 1, added
     assert warehouse.document_count() == rows_before
     run = warehouse.latest_run(portal_id)
     assert run["new"] == 0 and run["updated"] == 0 and run["walk"] == "incremental"
