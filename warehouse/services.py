@@ -105,6 +105,8 @@ class EmbeddedS3:
         host: str = "127.0.0.1",
         start_timeout: float = 30.0,
         stop_timeout: float = 15.0,
+        volume_size_mb: int = 64,
+        max_volumes: int = 2000,
     ):
         self.data_dir = Path(data_dir).resolve()
         self.host = host
@@ -113,6 +115,8 @@ class EmbeddedS3:
         self.secret_key = secret_key
         self.start_timeout = start_timeout
         self.stop_timeout = stop_timeout
+        self.volume_size_mb = volume_size_mb
+        self.max_volumes = max_volumes
         self.process: subprocess.Popen | None = None
         self.reused = False
         self._ports: dict[str, int] = {}
@@ -202,6 +206,12 @@ class EmbeddedS3:
             "-s3.port.iceberg=0",
             "-s3.port.lance=0",
             "-master.telemetry=false",
+            # Explicit, not weed's auto values: `mini` sizes volumes to the free disk (1 GiB each here) and
+            # caps their count at free space / size, and every bucket takes volumes of its own, so writes to
+            # the ~80th bucket failed with HTTP 500 on a machine with 80 GB free. Volumes are not
+            # preallocated: the cap costs nothing until buckets use it.
+            f"-master.volumeSizeLimitMB={self.volume_size_mb}",
+            f"-volume.max={self.max_volumes}",
             f"-filer.localSocket={data / 'filer.sock'}",
             f"-s3.localSocket={data / 's3.sock'}",
             *options,
