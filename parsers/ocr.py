@@ -1,10 +1,11 @@
 """Text-layer quality scoring and OCR of PDF pages with Tesseract ('vie').
 
-Pages are rendered one at a time with pypdfium2 at Limits.ocr_dpi (300 dpi: low-resolution scans are
-upsampled to it, which Tesseract needs for Vietnamese diacritics), cleaned of rules and seals
-(parsers.scan_clean), handed as PNG to `tesseract` processes (OMP_THREAD_LIMIT=1 each, as many at once as this
-process may use cores; a thread per running process), and come back from its TSV as word boxes in PDF points
-with Tesseract's line numbers, so the same layout code as for text pages (parsers.layout) orders them."""
+Pages are rendered one at a time with pypdfium2 at Limits.ocr_dpi (300 dpi; pages between the first and the
+last at the scan's own resolution where that is lower, not below Limits.ocr_body_min_dpi: render_dpi),
+cleaned of rules and seals (parsers.scan_clean), handed as PNG to `tesseract` processes (OMP_THREAD_LIMIT=1
+each, as many at once as this process may use cores; a thread per running process), and come back from its
+TSV as word boxes in PDF points with Tesseract's line numbers, so the same layout code as for text pages
+(parsers.layout) orders them."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ import re
 import shutil
 import subprocess
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from parsers.errors import DecompressionBomb, OcrUnavailable
 from parsers.layout import Word  # the neutral word box (not parsers.pdf: pdf imports ocr)
@@ -169,11 +170,39 @@ def run_tesseract(
     return boxes, _page_conf(boxes)
 
 
-def render_page_image(pdfium_page, limits: Limits):
-    """RGB PIL image of the page at ocr_dpi (lower if the bitmap would exceed max_image_pixels); (image,
+def scan_dpi(pdfium_page) -> float | None:
+    """The resolution (pixels per inch across) of the page's largest image; None if it holds none."""
+    import pypdfium2.raw as pdfium_c
+
+    best = (0.0, None)
+    for obj in pdfium_page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2):
+        try:
+            left, bottom, right, top = obj.get_bounds()
+            px_width, _ = obj.get_px_size()
+        except Exception:  # noqa: BLE001 - an image without a readable box or size is not counted
+            continue
+        area = (right - left) * (top - bottom)
+        if right - left > 0 and area > best[0]:
+            best = (area, px_width / ((right - left) / 72.0))
+    return best[1]
+
+
+def render_dpi(pdfium_page, limits: Limits, body: bool) -> float:
+    """ocr_dpi; on a `body` page (neither the first nor the last) the scan's own resolution where that is
+    lower, not below Limits.ocr_body_min_dpi."""
+    if not body or not limits.ocr_body_min_dpi:
+        return limits.ocr_dpi
+    native = scan_dpi(pdfium_page)
+    if native is None:
+        return limits.ocr_dpi
+    return min(limits.ocr_dpi, max(limits.ocr_body_min_dpi, round(native)))
+
+
+def render_page_image(pdfium_page, limits: Limits, body: bool = False):
+    """RGB PIL image of the page at render_dpi (lower if the bitmap would exceed max_image_pixels); (image,
     scale).  In colour: seals, stamps and handwriting are told from the print by their colour (ocr_image)."""
     width, height = pdfium_page.get_size()
-    scale = limits.ocr_dpi / 72.0
+    scale = render_dpi(pdfium_page, limits, body) / 72.0
     pixels = width * height * scale * scale
     if pixels > limits.max_image_pixels:
         scale *= (limits.max_image_pixels / pixels) ** 0.5
@@ -200,6 +229,8 @@ def ocr_image(
 
     from parsers.scan_clean import clean_page, grey_without_colour
 
+    # Tesseract is told the resolution the page was rendered at (render_dpi, or less under max_image_pixels)
+    limits = replace(limits, ocr_dpi=max(1, round(dpi)))
     pixels = np.asarray(image)
     grey = pixels if pixels.ndim == 2 else grey_without_colour(pixels, dpi)
     cleaned = Image.fromarray(clean_page(grey, dpi))
@@ -576,7 +607,7 @@ def ocr_pdf_pages(doc, indexes: list[int], limits: Limits) -> dict[int, OcrPage]
             page = doc[index]
             try:
                 width, height = page.get_size()
-                image, scale = render_page_image(page, limits)
+                image, scale = render_page_image(page, limits, body=0 < index < len(doc) - 1)
             finally:
                 page.close()
             # cleaning and PNG encoding run in the worker too: only pdfium (not thread-safe) stays here

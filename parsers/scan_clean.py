@@ -45,15 +45,18 @@ def grey_without_colour(rgb: np.ndarray, dpi: float = 300.0) -> np.ndarray:
     hi = np.maximum(np.maximum(r, g), b)
     chroma = hi - np.minimum(np.minimum(r, g), b)  # uint8: hi >= lo, no wrap
     coloured = (chroma >= COLOUR_CHROMA) & (hi >= COLOUR_BRIGHT)
+    bluish = b.astype(np.int16) - np.maximum(r, g) >= BLUE_EXCESS
+    grey = np.array(Image.fromarray(rgb).convert("L"))  # ITU-R 601 luma, in C
+    if not coloured.any() and not bluish.any():  # a grey scan: nothing to turn to paper (the edges go with
+        return grey  # coloured ink only), and the print rim below is not needed
     reach = max(1, round(COLOUR_EDGE_MM * dpi / 25.4))
     # the soft criteria never take the rim of black print (a JPEG scan tints it): pixels near dark grey ink
     print_rim = ndimage.binary_dilation((hi < PRINT_DARK) & (chroma < PRINT_CHROMA), iterations=reach)
-    soft = (b.astype(np.int16) - np.maximum(r, g) >= BLUE_EXCESS) & ~print_rim
+    soft = bluish & ~print_rim
     coloured |= soft
     if coloured.any():
         near = ndimage.binary_dilation(coloured, iterations=reach)
         coloured |= near & (chroma >= EDGE_CHROMA) & (hi >= EDGE_BRIGHT) & ~print_rim
-    grey = np.array(Image.fromarray(rgb).convert("L"))  # ITU-R 601 luma, in C
     if coloured.any():
         grey[coloured] = np.uint8(np.percentile(grey[::4, ::4], 90))  # the paper's grey
     return grey

@@ -56,10 +56,8 @@ def _decode_head(head: bytes) -> str | None:
     return head.decode("utf-8", errors="replace")
 
 
-def check_claim(kind: str, filename: str | None, content_type: str | None) -> None:
-    """Raise WrongContentType when the name or content type claims PDF/Word but the bytes are something else.
-
-    The typical case is an HTML error or login page served with a .pdf link."""
+def claimed_kinds(filename: str | None, content_type: str | None) -> set[str]:
+    """The formats a file's name and content type claim ('pdf', 'docx', 'doc'); empty when they claim none."""
     claims = set()
     name = (filename or "").lower()
     ctype = (content_type or "").lower()
@@ -69,6 +67,14 @@ def check_claim(kind: str, filename: str | None, content_type: str | None) -> No
         claims.add("docx")
     if name.endswith(".doc") or "application/msword" in ctype:
         claims.add("doc")
+    return claims
+
+
+def check_claim(kind: str, filename: str | None, content_type: str | None) -> None:
+    """Raise WrongContentType when the name or content type claims PDF/Word but the bytes are something else.
+
+    The typical case is an HTML error or login page served with a .pdf link."""
+    claims = claimed_kinds(filename, content_type)
     if claims and kind not in claims and not {kind, *claims} <= {"doc", "docx"}:
         claimed = "/".join(sorted(claims))
         raise WrongContentType(f"expected {claimed} (from name/content type) but the bytes are {kind}")
