@@ -7,6 +7,7 @@ warning.
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 from typing import Any
 
@@ -14,19 +15,47 @@ from parsers.fields import RECORD_FIELDS
 from pipeline.merge import merge_witnesses
 from scrapers.models import DocumentRef
 from scrapers.registry import Portal
+from warehouse.keys import parsed_key
+from warehouse.objectstore import ObjectNotFound, ObjectStore
 
 
 def build_record(
-    portal: Portal, ref: DocumentRef, primary: dict, data: bytes, fetch_warnings: list[str] | None = None
+    portal: Portal, ref: DocumentRef, parsed: dict[str, Any], fetch_warnings: list[str] | None = None
 ) -> dict[str, Any]:
-    """Parse the primary original and merge it with the portal's metadata; raises
-    parsers.errors.ExtractionError when it cannot be read."""
-    from parsers.record import parse_bytes
-
-    parsed = parse_bytes(data, filename=primary.get("filename"), content_type=primary.get("content_type"))
-    record = parsed.to_dict()
+    """The parser's record of the primary original (parsed_original) merged with the portal's metadata."""
+    record = dict(parsed)
     record["warnings"] = [*(fetch_warnings or []), *record["warnings"]]
     return merge_witnesses(record, dict(ref.listed))
+
+
+def parsed_original(store: ObjectStore, primary: dict, data: bytes) -> tuple[dict[str, Any], bool]:
+    """(the parser's record of an original, whether it was read back from the store).
+
+    Parsing is a function of the bytes, the parser version, the format the name and content type claim
+    (a claim the bytes belie is an error) and the limits; the record of a parse is kept under all four
+    (warehouse.keys.parsed_key), so the same bytes posted again (a re-post, a second entry linking the
+    same file, a chunk retried) are not converted or OCRed again.  Failures are not kept: a timeout may
+    pass.  Raises parsers.errors.ExtractionError when the file cannot be read."""
+    from parsers import record as parser
+    from parsers.limits import Limits
+    from parsers.sniff import claimed_kinds
+
+    filename, content_type = primary.get("filename"), primary.get("content_type")
+    limits = Limits()
+    claim = "+".join(sorted(claimed_kinds(filename, content_type))) or "none"
+    # the version parse_bytes stamps on the record
+    key = parsed_key(primary["sha256"], parser.PARSER_VERSION, claim, _digest(repr(limits))[:12])
+    try:
+        return store.get_json(key), True
+    except ObjectNotFound:
+        pass
+    record = parser.parse_bytes(data, filename=filename, content_type=content_type, limits=limits).to_dict()
+    store.put_json(key, record)
+    return record, False
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def warehouse_row(

@@ -451,29 +451,37 @@ def _files(item: FetchedItem) -> list[dict]:
 
 def extract(ctx: PipelineContext, fetched: dict, progress: Progress | None = None) -> dict:
     from parsers.errors import ExtractionError
-    from pipeline.records import build_record
+    from pipeline.records import build_record, parsed_original
 
-    records, reasons, quarantined = [], [], []
+    records, reasons, quarantined, reused = [], [], [], 0
     for item in _items(ctx, fetched, FetchedItem):
         primary = item.primary
         data = ctx.store.get_original(primary.sha256)
         try:
-            record = build_record(
-                ctx.portal, item.ref, primary.to_dict(), data, fetch_warnings=list(item.fetch_warnings)
-            )
+            parsed, was_stored = parsed_original(ctx.store, primary.to_dict(), data)
         except ExtractionError as exc:
             reason = f"cannot extract {primary.filename or primary.url}: {exc}"
             ctx.quarantine(item.ref, "extract", [reason], files=_files(item), sha256=primary.sha256)
             reasons.append(f"{item.doc_key}: {reason}")
             quarantined.append(item.doc_key)
         else:
+            reused += was_stored
+            record = build_record(ctx.portal, item.ref, parsed, fetch_warnings=list(item.fetch_warnings))
             records.append(ExtractedEntry(item, DocumentRecord.from_dict(record)))
         if progress:
             progress(1)
+    if reused:
+        log.info(
+            "%s: %d of %d parses read back from the store (same bytes parsed before)",
+            ctx.portal.id,
+            reused,
+            len(records),
+        )
     return {
         "manifest": _manifest_or_none(ctx, "extract", records),
         "reasons": reasons,
         "quarantined_keys": quarantined,
+        "parses_reused": reused,
     }
 
 

@@ -3,6 +3,8 @@
 originals/sha256/<aa>/<bb>/<sha256>                       an original, byte for byte, content-addressed
 records/<portal>/<doc_key>/<sha256>-p<parser>.json         the record of one original, one parser version
 text/<portal>/<doc_key>/<sha256>-p<parser>.txt             its plain text
+parsed/sha256/<aa>/<sha256>-p<parser>-<claim>-<limits>.json  what the parser read from an original (before
+                                                          the portal's metadata), reused for the same bytes
 quarantine/<portal>/<doc_key>/<sha256|unfetched>-<stage>.json  why it is in quarantine, pointers to originals
 manifests/<portal>/<stage>/<sha256 of the payload>.json   stage hand-over files, content-addressed
 warc/<portal>/<run_id>-<stage>.warc.gz                     a fetch stage's crawl, when it brought something
@@ -29,6 +31,10 @@ def record_key(portal_id: str, doc_key: str, sha256: str, parser_version: str | 
 
 def text_key(portal_id: str, doc_key: str, sha256: str, parser_version: str | None) -> str:
     return f"text/{portal_id}/{doc_key}/{sha256}{_version_suffix(parser_version)}.txt"
+
+
+def parsed_key(sha256: str, parser_version: str, claim: str, limits_digest: str) -> str:
+    return f"parsed/sha256/{sha256[:2]}/{sha256}-p{parser_version}-{claim}-{limits_digest}.json"
 
 
 def quarantine_key(portal_id: str, doc_key: str, sha256: str | None, stage: str) -> str:
