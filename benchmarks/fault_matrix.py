@@ -274,15 +274,10 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory(prefix="fault-matrix-") as tmp:
         tmp_path = Path(tmp)
-        s3 = EmbeddedS3(tmp_path / "s3")
-        s3.start()
-        try:
-            with start_simulator(tmp_path / "simulator") as sim:
-                outcomes = run_matrix(
-                    sim.base_urls[PORTAL_ID], (s3.endpoint, s3.access_key, s3.secret_key), tmp_path
-                )
-        finally:
-            s3.stop()
+        with EmbeddedS3(tmp_path / "s3") as s3, start_simulator(tmp_path / "simulator") as sim:
+            outcomes = run_matrix(
+                sim.base_urls[PORTAL_ID], (s3.endpoint, s3.access_key, s3.secret_key), tmp_path
+            )
     print(format_table(outcomes))
     return 0 if all(o.lost == 0 and o.duplicates == 0 and o.rerun_recovered for o in outcomes) else 1
 

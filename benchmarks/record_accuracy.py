@@ -70,30 +70,25 @@ def measure(portal_ids: list[str] | None, registry: str | None, scale: int | Non
     results = []
     with tempfile.TemporaryDirectory(prefix="directives-bench-") as tmp:
         tmp = Path(tmp)
-        s3 = EmbeddedS3(tmp / "s3")
-        s3.start()
-        try:
-            with start_simulator(tmp / "simulator") as sim:
-                if scale:
-                    sim.state.reset(scale=scale)  # each portal publishes `scale` documents (its mix repeated)
-                env = {
-                    **os.environ,
-                    **sim.env(),
-                    "DIRECTIVES_S3_ENDPOINT": s3.endpoint,
-                    "DIRECTIVES_S3_ACCESS_KEY": s3.access_key,
-                    "DIRECTIVES_S3_SECRET_KEY": s3.secret_key,
-                    "DIRECTIVES_S3_BUCKET": f"bench-{uuid.uuid4().hex[:8]}",
-                    "DIRECTIVES_WAREHOUSE_URL": f"duckdb:///{tmp / 'warehouse.duckdb'}",
-                }
-                os.environ.update(env)  # the registry's base URLs read DIRECTIVES_SIM_URL_<ID>
-                settings = settings_from_env(env)
-                portals = [p for p in load_registry(registry) if p.id in sim.base_urls]
-                if portal_ids:
-                    portals = [p for p in portals if p.id in portal_ids]
-                for portal in portals:
-                    results.append(_measure_portal(PipelineContext, run_all, settings, portal, sim))
-        finally:
-            s3.stop()
+        with EmbeddedS3(tmp / "s3") as s3, start_simulator(tmp / "simulator") as sim:
+            if scale:
+                sim.state.reset(scale=scale)  # each portal publishes `scale` documents (its mix repeated)
+            env = {
+                **os.environ,
+                **sim.env(),
+                "DIRECTIVES_S3_ENDPOINT": s3.endpoint,
+                "DIRECTIVES_S3_ACCESS_KEY": s3.access_key,
+                "DIRECTIVES_S3_SECRET_KEY": s3.secret_key,
+                "DIRECTIVES_S3_BUCKET": f"bench-{uuid.uuid4().hex[:8]}",
+                "DIRECTIVES_WAREHOUSE_URL": f"duckdb:///{tmp / 'warehouse.duckdb'}",
+            }
+            os.environ.update(env)  # the registry's base URLs read DIRECTIVES_SIM_URL_<ID>
+            settings = settings_from_env(env)
+            portals = [p for p in load_registry(registry) if p.id in sim.base_urls]
+            if portal_ids:
+                portals = [p for p in portals if p.id in portal_ids]
+            for portal in portals:
+                results.append(_measure_portal(PipelineContext, run_all, settings, portal, sim))
     return results
 
 

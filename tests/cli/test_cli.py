@@ -8,6 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from directives_cli.main import cli
+from tests.pipeline_env import pipeline_env
 
 
 @pytest.fixture(scope="module")
@@ -20,17 +21,7 @@ def simulator(tmp_path_factory):
 
 @pytest.fixture
 def env(simulator, s3_server, duckdb_url, monkeypatch):
-    values = {
-        **simulator.env(),
-        "DIRECTIVES_S3_ENDPOINT": s3_server.endpoint,
-        "DIRECTIVES_S3_ACCESS_KEY": s3_server.access_key,
-        "DIRECTIVES_S3_SECRET_KEY": s3_server.secret_key,
-        "DIRECTIVES_S3_BUCKET": "clitest",
-        "DIRECTIVES_WAREHOUSE_URL": duckdb_url,
-    }
-    for name, value in values.items():
-        monkeypatch.setenv(name, value)
-    return values
+    return pipeline_env(monkeypatch, simulator, s3_server, duckdb_url, "clitest")
 
 
 def invoke(*args: str):

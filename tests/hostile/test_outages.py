@@ -8,13 +8,13 @@ import json
 import socket
 import threading
 import time
-import uuid
 
 import pytest
 from click.testing import CliRunner
 
 from simulator.faults import Fault, FaultProxy
 from tests.hostile.conftest import SIM_PORTAL
+from tests.pipeline_env import pipeline_env
 from warehouse.db import Warehouse, WarehouseTimeouts
 from warehouse.errors import (
     S3BucketInvalid,
@@ -67,18 +67,15 @@ def test_warehouse_down_is_named_after_bounded_retries():
 
 @pytest.fixture
 def cli_env(simulator, s3_server, duckdb_url, monkeypatch):
-    values = {
-        **simulator.env(),
-        "DIRECTIVES_S3_ENDPOINT": s3_server.endpoint,
-        "DIRECTIVES_S3_ACCESS_KEY": s3_server.access_key,
-        "DIRECTIVES_S3_SECRET_KEY": s3_server.secret_key,
-        "DIRECTIVES_S3_BUCKET": f"out-{uuid.uuid4().hex[:10]}",
-        "DIRECTIVES_WAREHOUSE_URL": duckdb_url,
-        "DIRECTIVES_HTTP_RETRIES": "1",
-        "DIRECTIVES_READ_TIMEOUT": "3",
-    }
-    for name, value in values.items():
-        monkeypatch.setenv(name, value)
+    values = pipeline_env(
+        monkeypatch,
+        simulator,
+        s3_server,
+        duckdb_url,
+        "out",
+        DIRECTIVES_HTTP_RETRIES="1",
+        DIRECTIVES_READ_TIMEOUT="3",
+    )
     monkeypatch.delenv("DIRECTIVES_REGISTRY", raising=False)
     return values
 

@@ -26,6 +26,7 @@ from pipeline.context import PipelineContext
 from pipeline.manifests import read_manifest, write_manifest
 from pipeline.settings import settings_from_env
 from scrapers.registry import get_portal
+from tests.pipeline_env import pipeline_env
 
 
 def test_chunk_bounds_cover_every_item_once():
@@ -100,17 +101,7 @@ def simulator(tmp_path_factory):
 
 
 def _settings(simulator, s3_server, warehouse_url, monkeypatch):
-    env = {
-        **simulator.env(),
-        "DIRECTIVES_S3_ENDPOINT": s3_server.endpoint,
-        "DIRECTIVES_S3_ACCESS_KEY": s3_server.access_key,
-        "DIRECTIVES_S3_SECRET_KEY": s3_server.secret_key,
-        "DIRECTIVES_S3_BUCKET": f"chunks-{uuid.uuid4().hex[:12]}",
-        "DIRECTIVES_WAREHOUSE_URL": warehouse_url,
-    }
-    for name, value in env.items():
-        monkeypatch.setenv(name, value)
-    return settings_from_env(env)
+    return settings_from_env(pipeline_env(monkeypatch, simulator, s3_server, warehouse_url, "chunks"))
 
 
 def chunked_run(settings, portal_id: str, size: int) -> stages.RunSummary:

@@ -20,6 +20,7 @@ from pipeline.reprocess import reprocess
 from pipeline.settings import settings_from_env
 from pipeline.stages import run_all
 from scrapers.registry import get_portal
+from tests.pipeline_env import pipeline_env
 
 PORTAL = "sim-quangngai-tu"  # 6 documents, 2 a listing page (config/simulator.yaml): 3 listing pages
 
@@ -42,17 +43,7 @@ def warehouse_url(request, tmp_path, create_database):
 @pytest.fixture
 def settings(simulator, s3_server, warehouse_url, monkeypatch):
     simulator.state.reset()
-    env = {
-        **simulator.env(),
-        "DIRECTIVES_S3_ENDPOINT": s3_server.endpoint,
-        "DIRECTIVES_S3_ACCESS_KEY": s3_server.access_key,
-        "DIRECTIVES_S3_SECRET_KEY": s3_server.secret_key,
-        "DIRECTIVES_S3_BUCKET": f"walk-{uuid.uuid4().hex[:12]}",
-        "DIRECTIVES_WAREHOUSE_URL": warehouse_url,
-    }
-    for name, value in env.items():
-        monkeypatch.setenv(name, value)
-    return settings_from_env(env)
+    return settings_from_env(pipeline_env(monkeypatch, simulator, s3_server, warehouse_url, "walk"))
 
 
 def run(

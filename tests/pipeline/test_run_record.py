@@ -17,6 +17,7 @@ from pipeline.stages import NoFileServed, _fetch_primary, run_all, served_html
 from scrapers.adapters import get_adapter
 from scrapers.models import Attachment
 from scrapers.registry import get_portal
+from tests.pipeline_env import pipeline_env
 from warehouse.services import free_port
 
 
@@ -30,17 +31,7 @@ def simulator(tmp_path_factory):
 
 @pytest.fixture
 def settings(simulator, s3_server, duckdb_url, monkeypatch):
-    env = {
-        **simulator.env(),
-        "DIRECTIVES_S3_ENDPOINT": s3_server.endpoint,
-        "DIRECTIVES_S3_ACCESS_KEY": s3_server.access_key,
-        "DIRECTIVES_S3_SECRET_KEY": s3_server.secret_key,
-        "DIRECTIVES_S3_BUCKET": f"run-{uuid.uuid4().hex[:12]}",
-        "DIRECTIVES_WAREHOUSE_URL": duckdb_url,
-    }
-    for name, value in env.items():
-        monkeypatch.setenv(name, value)
-    return settings_from_env(env)
+    return settings_from_env(pipeline_env(monkeypatch, simulator, s3_server, duckdb_url, "run"))
 
 
 def context(settings, portal_id: str, run: str, threshold: float | None = None, **changes) -> PipelineContext:
