@@ -1,6 +1,7 @@
 """Benchmark: the simulator at scale through `directives run` and through Airflow on the CeleryExecutor.
 
     nice -n 10 .venv/bin/python benchmarks/airflow_celery.py [--portals 4] [--scale 250] [--workers 2]
+                                                             [--airflow-only]
 
 --portals simulated portals (the three of config/simulator.yaml, cloned under new ids and ports when more are
 asked for) each publish --scale documents (`directives simulate --scale`: the configured mix of kinds
@@ -11,9 +12,12 @@ database and a Redis database number of the run's own (tests/dags/airflow_stack.
 triggered together; their fetch and extract are mapped over chunks of DIRECTIVES_CHUNK_SIZE documents.
 Then each path runs again with nothing new on the portals, and the requests each portal receives are counted.
 
-Prints documents/minute, Airflow's overhead ratio (Airflow wall / directives run wall), peak RSS per worker
-(the worker and its task processes; shared pages counted in each), the requests per portal of the second
-runs, and the load average around each measurement (figures taken while other jobs run are upper bounds).
+The simulator renders every file before any clock starts (a real portal has its files on disk; rendering
+scans is the simulator's cost, not the pipeline's). Prints documents/minute, Airflow's overhead ratio
+(Airflow wall / directives run wall), peak RSS per worker (the worker and its task processes; shared pages
+counted in each), the requests per portal of the second runs, where the Airflow run's time went (per task:
+instances, summed and longest run time; each DAG run's span), and the load average around each measurement
+(figures taken while other jobs run are upper bounds).
 Targets (issue 10): <= 10 minutes through Celery for 1,000 documents with 2 workers, ratio <= 2.
 Every step has a timeout; the stack, the S3 server and any private service are stopped, the Redis database
 flushed and the PostgreSQL databases dropped at the end, also after a failure, Ctrl-C or SIGTERM.
@@ -203,6 +207,9 @@ def main() -> int:
     parser.add_argument("--scale", type=int, default=250, help="documents per simulated portal")
     parser.add_argument("--workers", type=int, default=2, help="Celery workers")
     parser.add_argument("--run-timeout", type=float, default=1800, help="seconds allowed to each path's run")
+    parser.add_argument(
+        "--airflow-only", action="store_true", help="leave out the `directives run` path (and the ratio)"
+    )
     args = parser.parse_args()
     signal.signal(signal.SIGTERM, _terminate)  # clean up (finally) when stopped by kill or a timeout
 
@@ -234,6 +241,9 @@ def main() -> int:
         sim_config, registry = simulated_portals(work, args.portals)
         sim = start_simulator(work / "simulator", config=sim_config)
         sim.state.reset(scale=args.scale)
+        started = time.monotonic()
+        rendered = sim.render_files()  # before any clock runs: the portal's rendering is not the pipeline's
+        progress(f"simulator: {rendered} files rendered in {time.monotonic() - started:.0f} s")
         portals = [
             p for p in load_registry(str(work / "portals.yaml"), env={**os.environ, **sim.env()}) if p.enabled
         ]
@@ -250,27 +260,12 @@ def main() -> int:
         max_pages = {"max_pages": max(50, args.scale // 20 + 2)}
 
         # 1. directives run, one portal after the other; then again with nothing new.
-        cli_wh = create_database(pg_admin, "bench_cli")
-        databases.append(cli_wh)
-        cli_registry = copy.deepcopy(registry)
-        for entry in cli_registry["portals"]:
-            entry.setdefault("options", {}).update(max_pages)
-        (work / "portals-cli.yaml").write_text(yaml_dump(cli_registry))
-        cli_env = {
-            **os.environ,
-            **base_env,
-            "DIRECTIVES_REGISTRY": str(work / "portals-cli.yaml"),
-            "DIRECTIVES_S3_BUCKET": "bench-cli",
-            "DIRECTIVES_WAREHOUSE_URL": cli_wh,
-        }
-        figures["load"]["directives run"] = load_average()
-        cli_seconds = run_cli(portal_ids, cli_env, args.run_timeout)
-        cli_docs = documents_in(cli_wh, portal_ids)
-        progress(f"directives run: {cli_docs} documents in {cli_seconds:.0f} s (load {load_average()})")
-        counter.counts.clear()
-        cli_second_seconds = run_cli(portal_ids, cli_env, args.run_timeout)
-        cli_second_requests = dict(counter.counts)
-        progress(f"directives run, nothing new: {cli_second_seconds:.0f} s, requests {cli_second_requests}")
+        cli_seconds = cli_docs = cli_second_seconds = None
+        cli_second_requests: dict = {}
+        if not args.airflow_only:
+            cli_seconds, cli_docs, cli_second_seconds, cli_second_requests = cli_path(
+                work, pg_admin, databases, registry, max_pages, base_env, portal_ids, counter, args, figures
+            )
 
         # 2. Airflow, CeleryExecutor.
         af_wh = create_database(pg_admin, "bench_airflow_wh")
@@ -308,6 +303,7 @@ def main() -> int:
         mapped = stack.query(
             "SELECT count(*) FROM task_instance WHERE run_id = 'bench-1' AND map_index >= 0"
         )[0][0]
+        task_times = task_time_table(stack, "bench-1")
 
         # 3. A second Airflow run with nothing new: requests per portal.
         counter.counts.clear()
@@ -340,8 +336,14 @@ def main() -> int:
         (f"Airflow CeleryExecutor, {args.workers} workers (prefork)", airflow_docs, airflow_seconds),
     ]
     for label, docs, seconds in rows:
-        print(f"{label:<44} {docs:>9} {seconds:>8.0f} {docs / seconds * 60:>9.0f}")
-    print(f"Airflow overhead ratio (wall Airflow / wall directives run): {airflow_seconds / cli_seconds:.2f}")
+        if seconds is not None:
+            print(f"{label:<44} {docs:>9} {seconds:>8.0f} {docs / seconds * 60:>9.0f}")
+    if cli_seconds is not None:
+        print(
+            "Airflow overhead ratio (wall Airflow / wall directives run): "
+            f"{airflow_seconds / cli_seconds:.2f}"
+        )
+    print(task_times)
     print(f"mapped task instances in the Airflow run: {mapped}")
     print(
         "peak RSS per worker (worker + task processes): "
@@ -352,13 +354,67 @@ def main() -> int:
         ("directives run", cli_second_seconds, cli_second_requests),
         ("Airflow", second_seconds, second_requests),
     ):
+        if seconds is None:
+            continue
         per_portal = ", ".join(f"{p} {requests.get(p, 0)}" for p in portal_ids)
         print(f"second run, nothing new, {label} ({seconds:.0f} s): requests per portal: {per_portal}")
     print("load average (1/5/15 min) at the start of each path and at the end: "
           + "; ".join(f"{k} {v}" for k, v in figures["load"].items()))  # fmt: skip
-    print(f"documents (loaded + quarantined) equal in both paths: {cli_docs == airflow_docs == total}")
+    both = (cli_docs is None or cli_docs == airflow_docs) and airflow_docs == total
+    print(f"documents (loaded + quarantined) equal in both paths: {both}")
     ok = set(states.values()) == {"success"} and set(states2.values()) == {"success"}
-    return 0 if ok and cli_docs == airflow_docs == total else 1
+    return 0 if ok and both else 1
+
+
+def cli_path(
+    work: Path, pg_admin, databases, registry, max_pages, base_env, portal_ids, counter, args, figures
+):
+    """`directives run`, one portal after the other, then again with nothing new: (seconds, documents,
+    second run's seconds, its requests per portal)."""
+    cli_wh = create_database(pg_admin, "bench_cli")
+    databases.append(cli_wh)
+    cli_registry = copy.deepcopy(registry)
+    for entry in cli_registry["portals"]:
+        entry.setdefault("options", {}).update(max_pages)
+    (work / "portals-cli.yaml").write_text(yaml_dump(cli_registry))
+    cli_env = {
+        **os.environ,
+        **base_env,
+        "DIRECTIVES_REGISTRY": str(work / "portals-cli.yaml"),
+        "DIRECTIVES_S3_BUCKET": "bench-cli",
+        "DIRECTIVES_WAREHOUSE_URL": cli_wh,
+    }
+    figures["load"]["directives run"] = load_average()
+    cli_seconds = run_cli(portal_ids, cli_env, args.run_timeout)
+    cli_docs = documents_in(cli_wh, portal_ids)
+    progress(f"directives run: {cli_docs} documents in {cli_seconds:.0f} s (load {load_average()})")
+    counter.counts.clear()
+    cli_second_seconds = run_cli(portal_ids, cli_env, args.run_timeout)
+    cli_second_requests = dict(counter.counts)
+    progress(f"directives run, nothing new: {cli_second_seconds:.0f} s, requests {cli_second_requests}")
+    return cli_seconds, cli_docs, cli_second_seconds, cli_second_requests
+
+
+def task_time_table(stack, run_id: str) -> str:
+    """Where the Airflow run's time went: per task (mapped instances together) the instances, their summed
+    and longest run time, and each DAG run's span from its first task's start to its last task's end."""
+    rows = stack.query(
+        "SELECT task_id, count(*), sum(extract(epoch FROM end_date - start_date)),"
+        " max(extract(epoch FROM end_date - start_date)) FROM task_instance WHERE run_id = %s"
+        " GROUP BY task_id ORDER BY 3 DESC",
+        run_id,
+    )
+    spans = stack.query(
+        "SELECT dag_id, extract(epoch FROM max(end_date) - min(start_date)) FROM task_instance"
+        " WHERE run_id = %s GROUP BY dag_id ORDER BY 2 DESC",
+        run_id,
+    )
+    lines = [f"{'task (all DAGs)':<32} {'instances':>9} {'sum s':>8} {'max s':>7}"]
+    lines += [
+        f"{t:<32} {n:>9} {float(total or 0):>8.0f} {float(top or 0):>7.0f}" for t, n, total, top in rows
+    ]
+    lines.append("DAG run spans: " + ", ".join(f"{d} {float(x or 0):.0f} s" for d, x in spans))
+    return "\n".join(lines)
 
 
 def progress(message: str) -> None:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass
 from datetime import date
+from functools import lru_cache
 
 from parsers.normalize import accent_tokens, fold_vietnamese, nfc, strip_markdown
 
@@ -25,6 +26,7 @@ from parsers.normalize import accent_tokens, fold_vietnamese, nfc, strip_markdow
 ASSIGNING_TYPES = frozenset({"CT", "KL", "TB", "KH", "CTr", "NQ", "CĐ", "HD", "CV"})
 
 
+@lru_cache(maxsize=65536)  # called for every word of every candidate sentence: the same few words again
 def _key(text: str) -> str:
     """Accent-sensitive, tone-placement-insensitive words: 'bộ' and 'bố', 'cơ' and 'có' stay apart."""
     return " ".join(accent_tokens(text))
