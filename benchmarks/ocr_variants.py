@@ -76,7 +76,7 @@ def cached_reader(
                 boxes, conf, scale, seconds = pickle.loads(path.read_bytes())
             else:
                 start = time.perf_counter()
-                body = all_native or 0 < index < n - 1
+                body = all_native or ocr.is_body_page(index, n)
                 image, scale = ocr.render_page_image(page, limits, body=body)
                 boxes, conf = ocr.ocr_image(image, scale * 72.0, limits, exe, tidy=False, first=index == 0)
                 seconds = time.perf_counter() - start

@@ -16,6 +16,7 @@ import re
 import shutil
 import subprocess
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 
 from parsers.errors import DecompressionBomb, OcrUnavailable
@@ -77,20 +78,33 @@ def needs_ocr(text: str, has_images: bool | float, quality: float | None = None)
     return quality < GARBAGE_QUALITY
 
 
+def page_images(pdfium_page) -> Iterator[tuple[tuple | None, tuple | None]]:
+    """(box in points (left, bottom, right, top), size in pixels (width, height)) of each image on the page
+    (in form XObjects too); either is None where pdfium cannot read it."""
+    import pypdfium2.raw as pdfium_c
+
+    for obj in pdfium_page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2):
+        yield _readable(obj.get_bounds), _readable(obj.get_px_size)
+
+
+def _readable(getter):
+    try:
+        return getter()
+    except Exception:  # noqa: BLE001 - a damaged image object: what cannot be read is not counted
+        return None
+
+
 def page_image_share(pdfium_page) -> float:
     """0..1: the share of the page its images cover (their boxes, clipped to the page; overlaps may count
     twice, so the sum is capped at 1)."""
-    import pypdfium2.raw as pdfium_c
-
     width, height = pdfium_page.get_size()
     if width <= 0 or height <= 0:
         return 0.0
     covered = 0.0
-    for obj in pdfium_page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2):
-        try:
-            left, bottom, right, top = obj.get_bounds()
-        except Exception:  # noqa: BLE001 - an image without a readable box is not counted
+    for box, _ in page_images(pdfium_page):
+        if box is None:
             continue
+        left, bottom, right, top = box
         w = max(0.0, min(right, width) - max(left, 0.0))
         h = max(0.0, min(top, height) - max(bottom, 0.0))
         covered += w * h
@@ -173,15 +187,11 @@ def run_tesseract(
 
 def scan_dpi(pdfium_page) -> float | None:
     """The resolution (pixels per inch across) of the page's largest image; None if it holds none."""
-    import pypdfium2.raw as pdfium_c
-
     best = (0.0, None)
-    for obj in pdfium_page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2):
-        try:
-            left, bottom, right, top = obj.get_bounds()
-            px_width, _ = obj.get_px_size()
-        except Exception:  # noqa: BLE001 - an image without a readable box or size is not counted
+    for box, size in page_images(pdfium_page):
+        if box is None or size is None:
             continue
+        (left, bottom, right, top), (px_width, _) = box, size
         area = (right - left) * (top - bottom)
         if right - left > 0 and area > best[0]:
             best = (area, px_width / ((right - left) / 72.0))
@@ -197,6 +207,12 @@ def render_dpi(pdfium_page, limits: Limits, body: bool) -> float:
     if native is None:
         return limits.ocr_dpi
     return min(limits.ocr_dpi, max(limits.ocr_body_min_dpi, round(native)))
+
+
+def is_body_page(index: int, n_pages: int) -> bool:
+    """Neither the first nor the last page: no header, signature or Nơi nhận (read at render_dpi's lower
+    resolution)."""
+    return 0 < index < n_pages - 1
 
 
 def render_page_image(pdfium_page, limits: Limits, body: bool = False):
@@ -610,7 +626,7 @@ def ocr_pdf_pages(doc, indexes: list[int], limits: Limits) -> dict[int, OcrPage]
             page = doc[index]
             try:
                 width, height = page.get_size()
-                image, scale = render_page_image(page, limits, body=0 < index < len(doc) - 1)
+                image, scale = render_page_image(page, limits, body=is_body_page(index, len(doc)))
             finally:
                 page.close()
             # cleaning and PNM encoding run in the worker too: only pdfium (not thread-safe) stays here

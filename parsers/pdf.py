@@ -311,15 +311,14 @@ def _check_images(pdfium_page, limits: Limits, page_no: int) -> bool:
 
     Called only for pages that may be OCRed (little or garbage text): text extraction never decodes images,
     rendering does."""
-    import pypdfium2.raw as pdfium_c
+    from parsers.ocr import page_images
 
     has = False
-    for obj in pdfium_page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2):
+    for _, size in page_images(pdfium_page):
         has = True
-        try:
-            w, h = obj.get_px_size()
-        except Exception:  # noqa: BLE001 - an unreadable image is just not counted
+        if size is None:  # an unreadable image is just not counted
             continue
+        w, h = size
         if w * h > limits.max_image_pixels:
             raise DecompressionBomb(
                 f"page {page_no}: embedded image of {w}x{h} px exceeds "

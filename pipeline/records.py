@@ -44,7 +44,8 @@ def parsed_original(store: ObjectStore, primary: dict, data: bytes) -> tuple[dic
     limits = Limits()
     claim = "+".join(sorted(claimed_kinds(filename, content_type))) or "none"
     # the version parse_bytes stamps on the record
-    key = parsed_key(primary["sha256"], parser.PARSER_VERSION, claim, _digest(repr(limits))[:12])
+    limits_digest = hashlib.sha256(repr(limits).encode()).hexdigest()[:12]
+    key = parsed_key(primary["sha256"], parser.PARSER_VERSION, claim, limits_digest)
     try:
         return store.get_json(key), True
     except ObjectNotFound:
@@ -52,10 +53,6 @@ def parsed_original(store: ObjectStore, primary: dict, data: bytes) -> tuple[dic
     record = parser.parse_bytes(data, filename=filename, content_type=content_type, limits=limits).to_dict()
     store.put_json(key, record)
     return record, False
-
-
-def _digest(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def warehouse_row(

@@ -30,7 +30,7 @@ from urllib.parse import parse_qs, quote, urlsplit
 
 from simulator import pages
 from simulator.corpus import document_truth, sample_record
-from simulator.files import CONTENT_TYPES, DocumentFiles
+from simulator.files import CONTENT_TYPES, DocumentFiles, ServedFile
 from simulator.pages import DocView
 from simulator.site import (
     DEFAULT_STATE_DIR,
@@ -130,12 +130,14 @@ class SimulatorApp:
             )
         return out
 
-    def file_response(self, view: DocView, disposition: str) -> Response:
-        doc = view.published
+    def served_file(self, doc: PublishedDocument) -> ServedFile:
+        """The file a published document links to (a real sample, or the seed rendered as its kind)."""
         if doc.kind == "sample":
-            served = self.files.sample(str(doc.sample), doc.revision)
-        else:
-            served = self.files.file(str(doc.seed), doc.kind, doc.revision)
+            return self.files.sample(str(doc.sample), doc.revision)
+        return self.files.file(str(doc.seed), doc.kind, doc.revision)
+
+    def file_response(self, view: DocView, disposition: str) -> Response:
+        served = self.served_file(view.published)
         name = view.filename or "document"
         return Response(
             HTTPStatus.OK,
@@ -143,7 +145,7 @@ class SimulatorApp:
             served.content,
             {
                 "Content-Disposition": f"{disposition}; filename=\"{name}\"; filename*=UTF-8''{quote(name)}",
-                "Last-Modified": _last_modified(doc),
+                "Last-Modified": _last_modified(view.published),
             },
         )
 
@@ -312,10 +314,8 @@ class RunningSimulator:
         count = 0
         for portal_id in self.servers:
             for doc in self.state.documents(portal_id):
-                if doc.kind == "sample":
-                    app.files.sample(str(doc.sample), doc.revision)
-                elif doc.kind in CONTENT_TYPES:
-                    app.files.file(str(doc.seed), doc.kind, doc.revision)
+                if doc.kind == "sample" or doc.kind in CONTENT_TYPES:
+                    app.served_file(doc)
                 elif doc.kind == "html":
                     app.files.article_html(str(doc.seed), doc.revision)
                 else:
