@@ -23,10 +23,12 @@ _BODY_PREVIEW = 300
 @click.option("--json", "as_json", is_flag=True, help="Print the whole record as JSON.")
 def parse_command(path: Path, as_json: bool) -> None:
     """Extract a published file (PDF, scan, doc/docx, HTML) and print its record."""
+    from directives_cli.main import leave_at_once
     from parsers.errors import ExtractionError
     from parsers.record import parse_path
     from parsers.sandbox import jobs_forked_here
 
+    leave_at_once()  # one file, its job forked and reaped here: nothing is left to release at exit
     try:
         with jobs_forked_here():  # one file: its job is forked from here, no sandbox server is started
             record = parse_path(path)

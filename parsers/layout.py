@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import cached_property
 
 from parsers.normalize import is_caps
 
@@ -28,6 +27,23 @@ def median(values) -> float:
 
 
 # --- line model -------------------------------------------------------------------------------------------
+
+
+class _computed_once:
+    """functools.cached_property without its per-instance lock (Python 3.11 takes an RLock on every first
+    access; a page makes thousands of lines, each asked for its bounds): the value is computed on first
+    access and stored in the instance, whose attribute then hides this descriptor."""
+
+    def __init__(self, compute):
+        self._compute = compute
+        self._name = compute.__name__
+        self.__doc__ = compute.__doc__
+
+    def __get__(self, instance, owner=None):
+        if instance is None:
+            return self
+        value = instance.__dict__[self._name] = self._compute(instance)
+        return value
 
 
 @dataclass
@@ -52,27 +68,27 @@ class Line:
 
     # Computed once per line (a line's words are never changed after it is made; the layout asks for its
     # bounds tens of times per line).
-    @cached_property
+    @_computed_once
     def x0(self) -> float:
         return min(w.x0 for w in self.words)
 
-    @cached_property
+    @_computed_once
     def x1(self) -> float:
         return max(w.x1 for w in self.words)
 
-    @cached_property
+    @_computed_once
     def top(self) -> float:
         return min(w.top for w in self.words)
 
-    @cached_property
+    @_computed_once
     def bottom(self) -> float:
         return max(w.bottom for w in self.words)
 
-    @cached_property
+    @_computed_once
     def height(self) -> float:
         return self.bottom - self.top
 
-    @cached_property
+    @_computed_once
     def text(self) -> str:
         return " ".join(w.text for w in self.words)
 
