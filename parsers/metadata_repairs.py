@@ -79,7 +79,12 @@ _GLUED = {k.replace(" ", ""): k for k in _VOCAB}
 def restore_accents(text: str | None, warnings: list[str]) -> str | None:
     """Known header words read with wrong tone marks or vowel hats get their spelling back ('LÂM ĐÒNG' ->
     'LÂM ĐỒNG', 'Lâm Đông' -> 'Lâm Đồng', 'CHANH VAN PHONG' -> 'CHÁNH VĂN PHÒNG').  Only the accents change:
-    the letters must be the same as the one known phrase with those letters; the case is kept."""
+    the letters must be the same as the one known phrase with those letters; the case is kept.
+
+    Only in capitals and in capitalised words (header lines, the names of places and organs): in lower-case
+    running text the same letters are often another real phrase ('công sản', public property, is not 'cộng
+    sản'; 'mặt trần' is not 'mặt trận'), which no accent rule can tell apart.  Outside capitals D and Đ are
+    letters, not accents: 'Từ Đó' never becomes 'Tự Do'."""
     if not text:
         return text
     folded = fold(text).lower()
@@ -96,6 +101,8 @@ def restore_accents(text: str | None, warnings: list[str]) -> str | None:
         wanted = _in_case_of(printed, phrase)
         if wanted is None or same_spelling(printed, wanted):
             continue  # as printed, or only the old tone placement ('HOÀ' for 'HÒA')
+        if not is_caps(printed) and _d_letters(printed) != _d_letters(wanted):
+            continue
         out.append(text[last : m.start()])
         out.append(wanted)
         last = m.end()
@@ -106,15 +113,18 @@ def restore_accents(text: str | None, warnings: list[str]) -> str | None:
     return "".join(out)
 
 
+def _d_letters(text: str) -> list[bool]:
+    """Which of the letters d/đ (any case) are đ, in order."""
+    return [c in "đĐ" for c in text if c in "dDđĐ"]
+
+
 def _in_case_of(printed: str, phrase: str) -> str | None:
     words = printed.split()
     if is_caps(printed):
         return phrase.upper()
     if all(w[:1].isupper() and (len(w) == 1 or w[1:].islower()) for w in words):
         return " ".join(w[:1].upper() + w[1:].lower() for w in phrase.split())
-    if printed.islower():
-        return phrase.lower()
-    return None  # mixed case ('Công an' in a sentence): left as printed
+    return None  # lower or mixed case running text ('công sản', 'Công an' in a sentence): left as printed
 
 
 _SURNAMES_BY_LETTERS: dict[str, list[str]] = {}

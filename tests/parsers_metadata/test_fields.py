@@ -185,6 +185,13 @@ def test_ocr_damaged_state_motto_is_still_the_state_header():
         ("UBND TỈNH HOÀ BÌNH", "UBND TỈNH HOÀ BÌNH"),  # the old tone placement is a spelling, kept
         ("Công an tỉnh", "Công an tỉnh"),  # mixed case inside a sentence: left as printed
         ("LÂM ĐÒNGX", "LÂM ĐÒNGX"),  # not a whole word of the vocabulary
+        # lower-case running text: the same letters are often another real phrase, left as printed
+        ("quản lý, sử dụng công sản", "quản lý, sử dụng công sản"),  # public property, not 'cộng sản'
+        ("từ đó nâng cao chất lượng", "từ đó nâng cao chất lượng"),  # 'from there', not 'tự do'
+        ("sạch như mặt trần", "sạch như mặt trần"),
+        # outside capitals d and đ are letters, not accents
+        ("Từ Đó", "Từ Đó"),
+        ("Chanh Van Phong", "Chánh Văn Phòng"),  # capitalised words keep their repair
     ],
 )
 def test_known_header_words_get_their_accents_back(printed, restored):
