@@ -134,10 +134,14 @@ for _name in SURNAMES:
 
 def repair_surname(name: str, warnings: list[str]) -> str:
     """'Pham Minh Chính' -> 'Phạm Minh Chính': the first word of a signer's name read without (or with other)
-    marks is restored when exactly one common surname has its letters."""
+    marks is restored when exactly one common surname has its letters.  A word printed with marks keeps its
+    D or Đ (a letter, not an accent: 'Đường' is a surname of its own, not a damaged 'Dương'); only a word
+    printed without any mark ('Do') may take the Đ of the one surname it spells ('Đỗ')."""
     first, _, rest = name.partition(" ")
     known = _SURNAMES_BY_LETTERS.get(fold(first).lower(), [])
     if len(known) != 1 or known[0] == first or not first[:1].isupper() or not first[1:].islower():
+        return name
+    if not first.isascii() and _d_letters(first) != _d_letters(known[0]):
         return name
     warnings.append(f"repaired OCR accents: '{first}' -> '{known[0]}'")
     return f"{known[0]} {rest}" if rest else known[0]

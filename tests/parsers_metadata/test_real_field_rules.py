@@ -307,6 +307,10 @@ def test_surname_and_ve_viec_get_their_marks_back_only_when_one_reading_fits():
     assert repair_surname("Vu Văn An", warnings) == "Vũ Văn An"
     assert repair_surname("Thach Cảnh Minh Vũ", warnings) == "Thach Cảnh Minh Vũ"  # not in the table
     assert repair_surname("Phạm Minh Chính", warnings) == "Phạm Minh Chính"
+    # D and Đ are letters: a marked word keeps its own ('Đường' is a surname, not a damaged 'Dương')
+    assert repair_surname("Đường Văn Hải", warnings) == "Đường Văn Hải"
+    assert repair_surname("Đô Văn Hải", warnings) == "Đỗ Văn Hải"  # the tone lost, the Đ printed
+    assert repair_surname("Do Van Hai", warnings) == "Đỗ Van Hai"  # printed without any mark
     assert repair_ve_viec("và việc cho phép hợp nhất Hội Công chứng viên", warnings).startswith("Về việc cho")
     assert repair_ve_viec("Về việc cho phép", warnings) == "Về việc cho phép"
     assert repair_ve_viec("Văn bản việc làm", warnings) == "Văn bản việc làm"
