@@ -169,11 +169,11 @@ def fields_from_text(text: str, ocr: bool = False) -> dict:
         "issuer",
         "issuer_parent",
         "place",
-        "subject",
         "on_behalf_of",
         "signer_title",
     ):
         fields[name] = restore_accents(fields[name], warnings)
+    fields["subject"] = restore_accents(fields["subject"], warnings, running_text=True)
     fields["signing_chain"] = [restore_accents(a, warnings) for a in fields["signing_chain"]]
     fields["recipients"] = [restore_accents(r, warnings) for r in fields["recipients"]]
     if doc_type == "CV" and not fields["doc_type_name"]:

@@ -74,9 +74,13 @@ def _vocabulary() -> tuple[re.Pattern, dict[str, str]]:
 
 _VOCAB_RE, _VOCAB = _vocabulary()
 _GLUED = {k.replace(" ", ""): k for k in _VOCAB}
+# What running text (a subject, in capitals too) may have repaired: names, whose letters spell nothing else
+# (province names, phrases of three words or more).  A two-word header phrase often shares its letters with
+# other words of a sentence ('CÔNG SẢN' public property / 'CỘNG SẢN', 'TỪ ĐÓ' / 'TỰ DO', 'MẶT TRẦN').
+_NAME_KEYS = frozenset(k for k, p in _VOCAB.items() if len(p.split()) >= 3 or p in PROVINCES)
 
 
-def restore_accents(text: str | None, warnings: list[str]) -> str | None:
+def restore_accents(text: str | None, warnings: list[str], running_text: bool = False) -> str | None:
     """Known header words read with wrong tone marks or vowel hats get their spelling back ('LÂM ĐÒNG' ->
     'LÂM ĐỒNG', 'Lâm Đông' -> 'Lâm Đồng', 'CHANH VAN PHONG' -> 'CHÁNH VĂN PHÒNG').  Only the accents change:
     the letters must be the same as the one known phrase with those letters; the case is kept.
@@ -84,7 +88,8 @@ def restore_accents(text: str | None, warnings: list[str]) -> str | None:
     Only in capitals and in capitalised words (header lines, the names of places and organs): in lower-case
     running text the same letters are often another real phrase ('công sản', public property, is not 'cộng
     sản'; 'mặt trần' is not 'mặt trận'), which no accent rule can tell apart.  Outside capitals D and Đ are
-    letters, not accents: 'Từ Đó' never becomes 'Tự Do'."""
+    letters, not accents: 'Từ Đó' never becomes 'Tự Do'.  `running_text` (a subject, which may be printed
+    in capitals): only names are repaired (_NAME_KEYS), and D/Đ are letters in capitals too."""
     if not text:
         return text
     folded = fold(text).lower()
@@ -97,11 +102,13 @@ def restore_accents(text: str | None, warnings: list[str]) -> str | None:
             key = _GLUED.get(key.replace(" ", ""))
             if key is None or not is_caps(printed):
                 continue
+        if running_text and key not in _NAME_KEYS:
+            continue
         phrase = _VOCAB[key]
         wanted = _in_case_of(printed, phrase)
         if wanted is None or same_spelling(printed, wanted):
             continue  # as printed, or only the old tone placement ('HOÀ' for 'HÒA')
-        if not is_caps(printed) and _d_letters(printed) != _d_letters(wanted):
+        if (running_text or not is_caps(printed)) and _d_letters(printed) != _d_letters(wanted):
             continue
         out.append(text[last : m.start()])
         out.append(wanted)

@@ -201,6 +201,24 @@ def test_known_header_words_get_their_accents_back(printed, restored):
 
 
 @pytest.mark.parametrize(
+    ("printed", "restored"),
+    [
+        ("VỀ VIỆC QUẢN LÝ, SỬ DỤNG CÔNG SẢN", "VỀ VIỆC QUẢN LÝ, SỬ DỤNG CÔNG SẢN"),  # not 'CỘNG SẢN'
+        ("TỪ ĐÓ NÂNG CAO CHẤT LƯỢNG", "TỪ ĐÓ NÂNG CAO CHẤT LƯỢNG"),  # D/Đ are letters in a subject's capitals
+        ("VỀ VIỆC HỖ TRỢ TỈNH LÂM ĐÒNG", "VỀ VIỆC HỖ TRỢ TỈNH LÂM ĐỒNG"),  # a name is still repaired
+        (
+            "của Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh Lâm Đông",
+            "của Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh Lâm Đồng",
+        ),
+    ],
+)
+def test_a_subject_has_only_names_repaired(printed, restored):
+    from parsers.metadata_repairs import restore_accents
+
+    assert restore_accents(printed, [], running_text=True) == restored
+
+
+@pytest.mark.parametrize(
     ("line", "number", "style", "code"),
     [
         ("Số 168-TB/HU", "168-TB/HU", "party", "TB"),
