@@ -50,12 +50,22 @@ _FOLD_LOWER = _CharTable(
 )
 
 
-# Cached: the field rules fold the same document lines several times each (debris, appendix and closing
-# tests), and str.translate costs ~40 ns a character on Vietnamese text.
-@lru_cache(maxsize=8192)
+# Lines are folded through a cache: the field rules fold the same document lines several times each (debris,
+# appendix and closing tests), and str.translate costs ~40 ns a character on Vietnamese text.  Only short
+# strings: a long-lived worker that folds whole bodies (the search index) must not keep thousands of them.
+FOLD_CACHED_LENGTH = 500
+
+
 def fold(text: str) -> str:
     """Strip Vietnamese diacritics keeping the length: fold(s)[i] is the base letter of s[i] (s is NFC)."""
-    return text if text.isascii() else text.translate(_FOLD)
+    if text.isascii():
+        return text
+    return _fold_line(text) if len(text) <= FOLD_CACHED_LENGTH else text.translate(_FOLD)
+
+
+@lru_cache(maxsize=8192)
+def _fold_line(text: str) -> str:
+    return text.translate(_FOLD)
 
 
 def fold_lower(text: str) -> str:
