@@ -35,6 +35,18 @@ def test_a_province_repair_is_never_a_guess(line):
     assert warnings == []
 
 
+@pytest.mark.parametrize(
+    "name",
+    # former provinces, spelled in real syllables, one or two letters from a province of today
+    ["HÀ TÂY", "VĨNH PHÚ", "HÀ BẮC", "CAO LẠNG", "HÀ NINH"],
+)
+def test_a_former_province_is_kept_as_printed(name):
+    for line in (f"TỈNH ỦY {name}", f"ỦY BAN NHÂN DÂN TỈNH {name}"):
+        warnings: list[str] = []
+        assert repair_province(line, warnings) == line
+        assert warnings == []
+
+
 def test_issuer_lines_carry_the_repaired_province_and_lose_stray_quotes():
     warnings: list[str] = []
     issuer, parent = issuer_from_lines(["ĐẢNG BỘ TỈNH GIA LAI", "“TỈNH ỦY GIÁ KAI"], warnings)
