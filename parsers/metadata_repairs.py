@@ -89,6 +89,12 @@ _GLUED = {k.replace(" ", ""): k for k in _VOCAB}
 # (province names, phrases of three words or more).  A two-word header phrase often shares its letters with
 # other words of a sentence ('CÔNG SẢN' public property / 'CỘNG SẢN', 'TỪ ĐÓ' / 'TỰ DO', 'MẶT TRẦN').
 _NAME_KEYS = frozenset(k for k, p in _VOCAB.items() if len(p.split()) >= 3 or p in PROVINCES)
+# A province's name is a province only after 'tỉnh' or 'thành phố': elsewhere the same letters may name a
+# district or a commune ('Huyện ủy Quang Bình' of Hà Giang is not 'Quảng Bình').
+_PROVINCE_KEYS = frozenset(fold(p).lower() for p in PROVINCES) - frozenset(
+    fold(p).lower() for p in HEADER_VOCABULARY if p not in PROVINCES
+)
+_PROVINCE_BEFORE = re.compile(r"(?:tinh(?: uy)?|thanh pho|thanh uy|tp\.?)\s*$")
 
 
 def restore_accents(text: str | None, warnings: list[str], running_text: bool = False) -> str | None:
@@ -100,7 +106,8 @@ def restore_accents(text: str | None, warnings: list[str], running_text: bool = 
     running text the same letters are often another real phrase ('công sản', public property, is not 'cộng
     sản'; 'mặt trần' is not 'mặt trận'), which no accent rule can tell apart.  Outside capitals D and Đ are
     letters, not accents: 'Từ Đó' never becomes 'Tự Do'.  `running_text` (a subject, which may be printed
-    in capitals): only names are repaired (_NAME_KEYS), and D/Đ are letters in capitals too."""
+    in capitals): only names are repaired (_NAME_KEYS), and D/Đ are letters in capitals too.  A province's
+    name only where it names a province, after 'tỉnh' or 'thành phố'."""
     if not text:
         return text
     folded = fold(text).lower()
@@ -114,6 +121,8 @@ def restore_accents(text: str | None, warnings: list[str], running_text: bool = 
             if key is None or not is_caps(printed):
                 continue
         if running_text and key not in _NAME_KEYS:
+            continue
+        if key in _PROVINCE_KEYS and not _PROVINCE_BEFORE.search(folded, 0, m.start()):
             continue
         phrase = _VOCAB[key]
         wanted = _in_case_of(printed, phrase)

@@ -192,6 +192,11 @@ def test_ocr_damaged_state_motto_is_still_the_state_header():
         # outside capitals d and đ are letters, not accents
         ("Từ Đó", "Từ Đó"),
         ("Chanh Van Phong", "Chánh Văn Phòng"),  # capitalised words keep their repair
+        # a province's letters name a province only after 'tỉnh'/'thành phố': Quang Bình is a district
+        ("HUYỆN ỦY QUANG BÌNH", "HUYỆN ỦY QUANG BÌNH"),
+        ("Ủy ban nhân dân huyện Quang Bình", "Ủy ban nhân dân huyện Quang Bình"),
+        ("TỈNH ỦY QUANG BÌNH", "TỈNH ỦY QUẢNG BÌNH"),
+        ("UBND THÀNH PHỐ DA NANG", "UBND THÀNH PHỐ ĐÀ NẴNG"),
     ],
 )
 def test_known_header_words_get_their_accents_back(printed, restored):
