@@ -15,6 +15,7 @@ from parsers.metadata_tables import (
     PARTY_ISSUER_CODE_BY_NAME,
     PARTY_TYPE_CODES,
     PROVINCES,
+    SAME_LETTERS_AS_KNOWN,
     SURNAMES,
 )
 from parsers.normalize import fold, fold_key, is_caps, same_spelling
@@ -74,7 +75,9 @@ def _vocabulary() -> tuple[re.Pattern, dict[str, str]]:
     for phrase in HEADER_VOCABULARY:
         if len(phrase.split()) >= 2:
             by_fold.setdefault(fold(phrase).lower(), set()).add(phrase)
-    unique = {f: next(iter(p)) for f, p in by_fold.items() if len(p) == 1}  # one spelling per letter string
+    shared = {fold(phrase).lower() for phrase in SAME_LETTERS_AS_KNOWN}  # other real words with these letters
+    # one spelling per letter string, and no other real phrase spelled with its letters
+    unique = {f: next(iter(p)) for f, p in by_fold.items() if len(p) == 1 and f not in shared}
     keys = sorted(unique, key=len, reverse=True)
     pattern = re.compile(
         # OCR may also drop the space of a capitals phrase ('BỘ CÔNGAN'): '\s*' between its words

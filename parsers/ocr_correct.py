@@ -32,7 +32,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from parsers.legacy import is_vietnamese_syllable
-from parsers.metadata_tables import DOC_TYPES, HEADER_PHRASES, PROVINCES
+from parsers.metadata_tables import DOC_TYPES, HEADER_PHRASES, PROVINCES, SAME_LETTERS_AS_KNOWN
 from parsers.normalize import fold, tone_key
 
 DICTIONARY_ENV = "DIRECTIVES_VI_DICTIONARY"
@@ -245,7 +245,8 @@ def _title(phrase: str) -> str:
 @lru_cache(maxsize=1)
 def _phrases() -> dict[tuple[str, ...], tuple[tuple[str, ...], bool]]:
     """Accent-free upper-case words -> (the phrase's words, is a proper name) for phrases of >= 2 words whose
-    accent-free spelling is unique (two names differing only in marks would make a repair a guess)."""
+    accent-free spelling is unique (two names differing only in marks would make a repair a guess), and no
+    other real phrase's (metadata_tables.SAME_LETTERS_AS_KNOWN)."""
     known = (*HEADER_PHRASES, *DOC_TYPES, *EXTRA_PHRASES, *MIXED_CASE_PHRASES, *COLLOCATIONS)
     names = {p: False for p in known}
     names.update({_title(p): True for p in PROVINCES})
@@ -262,8 +263,9 @@ def _phrases() -> dict[tuple[str, ...], tuple[tuple[str, ...], bool]]:
         if key in out and tuple(tone_key(w) for w in out[key][0]) != tuple(tone_key(w) for w in words):
             clashes.add(key)
         out.setdefault(key, (words, proper))
+    clashes.update(tuple(_fold_upper(w) for w in p.split()) for p in SAME_LETTERS_AS_KNOWN)
     for key in clashes:
-        del out[key]
+        out.pop(key, None)
     return out
 
 
@@ -282,8 +284,9 @@ def _glued_phrases() -> dict[str, tuple[str, ...]]:
         if key in out and out[key] != words:
             clashes.add(key)
         out.setdefault(key, words)
+    clashes.update(tuple(_fold_upper(w) for w in p.split()) for p in SAME_LETTERS_AS_KNOWN)
     for key in clashes:
-        del out[key]
+        out.pop(key, None)
     return out
 
 

@@ -195,7 +195,10 @@ def test_ocr_damaged_state_motto_is_still_the_state_header():
         # a province's letters name a province only after 'tỉnh'/'thành phố': Quang Bình is a district
         ("HUYỆN ỦY QUANG BÌNH", "HUYỆN ỦY QUANG BÌNH"),
         ("Ủy ban nhân dân huyện Quang Bình", "Ủy ban nhân dân huyện Quang Bình"),
-        ("TỈNH ỦY QUANG BÌNH", "TỈNH ỦY QUẢNG BÌNH"),
+        ("Ủy ban nhân dân tỉnh Lâm Đông", "Ủy ban nhân dân tỉnh Lâm Đồng"),
+        # real words with the letters of a known phrase are never repaired into it
+        ("KT. THỦ TRƯỞNG", "KT. THỦ TRƯỞNG"),  # a head of agency, not THỨ TRƯỞNG (a deputy minister)
+        ("TỪ ĐÓ", "TỪ ĐÓ"),
         ("UBND THÀNH PHỐ DA NANG", "UBND THÀNH PHỐ ĐÀ NẴNG"),
     ],
 )

@@ -317,10 +317,18 @@ def test_surname_and_ve_viec_get_their_marks_back_only_when_one_reading_fits():
 
 
 def test_a_head_of_agency_title_is_not_repaired_into_a_deputy_minister():
-    # THỦ TRƯỞNG and THỨ TRƯỞNG have the same letters: neither may be "repaired" into the other
+    # THỦ TRƯỞNG and THỨ TRƯỞNG have the same letters: neither may be "repaired" into the other, by any of
+    # the repairs (header phrases, accents of the fields, the OCR corrector)
+    from parsers.ocr_correct import correct_words
+
     warnings: list[str] = []
     assert repair_phrases("THỦ TRƯỞNG", warnings) == "THỦ TRƯỞNG"
     assert repair_phrases("PHÓ THU TƯỚNG", warnings) == "PHÓ THỦ TƯỚNG"
+    assert restore_accents("KT. THỦ TRƯỞNG", warnings) == "KT. THỦ TRƯỞNG"
+    assert restore_accents("THỨ TRƯỞNG", warnings) == "THỨ TRƯỞNG"
+    assert correct_words(["KT.", "THỦ", "TRƯỞNG"]) == (["KT.", "THỦ", "TRƯỞNG"], [])
+    assert correct_words(["THỨ", "TRƯỞNG"]) == (["THỨ", "TRƯỞNG"], [])
+    assert correct_words(["Huyện", "ủy", "Quang", "Bình"])[0] == ["Huyện", "ủy", "Quang", "Bình"]
 
 
 def test_a_long_run_of_specks_in_the_closing_is_read_in_linear_time():
