@@ -268,8 +268,11 @@ PROVINCES = (
 # tell them from a damaged reading, so the letters they share are never repaired, in either direction
 # (metadata_repairs.restore_accents, ocr_correct's phrase pass).  'THỦ TRƯỞNG' heads an agency, 'THỨ TRƯỞNG'
 # is a deputy minister; 'CÔNG SẢN' is public property; 'TỪ ĐÓ' is 'from there' (đ folds to d); 'MẶT TRẦN';
-# 'CÔNG ĐIỀN', communal rice land; 'QUANG BÌNH' is a district of Hà Giang.
-SAME_LETTERS_AS_KNOWN = ("THỦ TRƯỞNG", "CÔNG SẢN", "TỪ ĐÓ", "MẶT TRẦN", "CÔNG ĐIỀN", "QUANG BÌNH")
+# 'CÔNG ĐIỀN', communal rice land; districts spelled with a province's letters: 'QUANG BÌNH' (Hà Giang),
+# 'PHÙ YÊN' (Sơn La), 'THẠNH HÓA' (Long An).
+SAME_LETTERS_AS_KNOWN = (
+    "THỦ TRƯỞNG", "CÔNG SẢN", "TỪ ĐÓ", "MẶT TRẦN", "CÔNG ĐIỀN", "QUANG BÌNH", "PHÙ YÊN", "THẠNH HÓA",
+)  # fmt: skip
 
 # Known header and closing words of two or more syllables: an OCR reading with the same letters but other
 # tone marks or vowel hats ('LÂM ĐÒNG', 'Lâm Đông', 'DẪN VẬN', 'CHANH VAN PHONG') is given this spelling.

@@ -4,6 +4,8 @@ filed after the signed document, signature lines read into the Nơi nhận colum
 
 from __future__ import annotations
 
+import pytest
+
 from parsers.metadata import fields_from_text
 from parsers.metadata_header import parse_number, repair_phrases
 from parsers.metadata_repairs import repair_surname, repair_ve_viec, restore_accents
@@ -329,6 +331,17 @@ def test_a_head_of_agency_title_is_not_repaired_into_a_deputy_minister():
     assert correct_words(["KT.", "THỦ", "TRƯỞNG"]) == (["KT.", "THỦ", "TRƯỞNG"], [])
     assert correct_words(["THỨ", "TRƯỞNG"]) == (["THỨ", "TRƯỞNG"], [])
     assert correct_words(["Huyện", "ủy", "Quang", "Bình"])[0] == ["Huyện", "ủy", "Quang", "Bình"]
+
+
+@pytest.mark.parametrize(
+    "words",
+    [["Huyện", "ủy", "Phù", "Yên"], ["HUYỆN", "ỦY", "THẠNH", "HÓA"], ["Quang", "Bình,", "ngày"]],
+)
+def test_a_district_spelled_with_a_provinces_letters_stays_a_district(words):
+    from parsers.ocr_correct import correct_words
+
+    assert correct_words(words) == (words, [])
+    assert restore_accents(" ".join(words), []) == " ".join(words)
 
 
 def test_a_long_run_of_specks_in_the_closing_is_read_in_linear_time():
