@@ -404,6 +404,8 @@ def correct_words(words: list[str]) -> tuple[list[str], list[str]]:
             hit = _phrases().get(key)
             if hit is None or not _applies(run, hit[0], hit[1]):
                 continue
+            if any(_printed_right_at(cores, j, i + n) for j in range(i + 1, i + n)):
+                continue  # 'để nghị quyết': 'nghị quyết' printed right; 'để nghị' is no damaged 'đề nghị'
             phrase, _ = hit
             for k, (core, target) in enumerate(zip(run, phrase, strict=True)):
                 lead, _, trail = parts[i + k]
@@ -426,6 +428,20 @@ def correct_words(words: list[str]) -> tuple[list[str], list[str]]:
             out[i] = lead + better + trail
             notes.append(f"'{core}' -> '{better}'")
     return out, notes
+
+
+def _printed_right_at(cores: list[str | None], j: int, end: int) -> bool:
+    """A known phrase starts at word j, runs past word `end` (the end of a run that might be repaired) and is
+    printed exactly (either tone placement): the two overlap, and the words are right as printed, read as
+    that phrase ('để nghị quyết' is 'để' + 'nghị quyết', not a damaged 'đề nghị' + 'quyết')."""
+    for n in _phrase_lengths():
+        run = cores[j : j + n]
+        if j + n <= end or len(run) < n or None in run:
+            continue
+        hit = _phrases().get(tuple(_fold_upper(c) for c in run))
+        if hit and all(tone_key(c) == tone_key(w) for c, w in zip(run, hit[0], strict=True)):
+            return True
+    return False
 
 
 def _unglue_at(cores: list[str | None], i: int) -> tuple[int, list[list[str]]] | None:

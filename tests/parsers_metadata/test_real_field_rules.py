@@ -386,3 +386,18 @@ def test_a_blank_number_line_still_counts_without_digits():
         assert is_number_line(fold(line)), line
     for line in ("Số lượng văn bản chỉ đạo", "Số lớp tập huấn chuyên đề CCHC", "Số đơn vị kiểm tra"):
         assert not is_number_line(fold(line)), line
+
+
+@pytest.mark.parametrize(
+    ("printed", "read"),
+    [
+        # 'nghị quyết' / 'nghị định' printed right: 'để' (so that) stays, no 'đề nghị' is made across them
+        ("để nghị quyết sớm đi vào cuộc sống", "để nghị quyết sớm đi vào cuộc sống"),
+        ("Để nghị định có hiệu lực", "Để nghị định có hiệu lực"),
+        ("để nghị các đơn vị báo cáo", "đề nghị các đơn vị báo cáo"),  # damage, nothing overlapping: repaired
+    ],
+)
+def test_an_ocr_repair_never_crosses_a_phrase_printed_right(printed, read):
+    from parsers.ocr_correct import correct_words
+
+    assert " ".join(correct_words(printed.split())[0]) == read
