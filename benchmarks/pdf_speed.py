@@ -39,7 +39,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from parsers.limits import Limits  # noqa: E402
-from parsers.pdf import extract_pdf  # noqa: E402
+from parsers.pdf import PAGES_PER_TEXT_WORKER, extract_pdf  # noqa: E402
 from tests.parsers_extract.official_pdf import render_official_pdf, seed_doc  # noqa: E402
 
 SAMPLE = ROOT / "tests" / "fixtures" / "samples" / "pdf" / "cong-bao-23-VBHN-VPQH.pdf"
@@ -162,7 +162,7 @@ import os, sys
 import pypdfium2 as pdfium
 doc = pdfium.PdfDocument(open(sys.argv[1], 'rb').read())
 n, cores = len(doc), len(os.sched_getaffinity(0))
-workers = max(1, min(cores, n // 8))
+workers = max(1, min(cores, n // {per_worker}))
 bounds = [n * k // workers for k in range(workers + 1)]
 children = []
 for k in range(1, workers):
@@ -211,6 +211,7 @@ def whole_process(
     two runs of ours give different JSON, or ours differs from the reference code's."""
     _compile_bytecode()
     _prctl_subreaper()
+    floor_child = _FLOOR_CHILD.format(per_worker=PAGES_PER_TEXT_WORKER)  # the same split as ours
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         big = Path(tmp) / f"cong-bao-x{TIMES_BIG}.pdf"
@@ -227,7 +228,7 @@ def whole_process(
                 ours.append((wall, cpu))
                 outputs.add(out)
                 theirs.append(_wall(["pdftotext", "-q", str(path), os.devnull])[:2])
-                floor.append(_wall([sys.executable, "-c", _FLOOR_CHILD, str(path)])[0])
+                floor.append(_wall([sys.executable, "-c", floor_child, str(path)])[0])
             if len(outputs) != 1:
                 raise SystemExit(f"{path.name}: `directives parse` gave different output across runs")
             if expected is not None and _record(outputs.pop()) != expected[n]:

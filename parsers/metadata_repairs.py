@@ -37,11 +37,13 @@ def repair_province(line: str, warnings: list[str]) -> str:
         return line
     printed = m.group(2)
     folded = fold(printed)
-    if folded in _FOLDED_PROVINCES or all(_is_syllable(w) for w in re.findall(r"[^\W\d_]+", printed)):
+    if folded in _FOLDED_PROVINCES:
         return line
     ranked = sorted((Levenshtein.distance(folded, f), p) for f, p in _FOLDED_PROVINCES.items())
     (best, province), (second, _) = ranked[0], ranked[1]
     if best > MAX_PROVINCE_EDITS or second <= best:
+        return line
+    if all(_is_syllable(w) for w in re.findall(r"[^\W\d_]+", printed)):  # only now: it loads the dictionary
         return line
     warnings.append(f"repaired OCR damage: '{printed}' -> '{province}'")
     return m.group(1) + province

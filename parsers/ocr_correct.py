@@ -33,7 +33,7 @@ from pathlib import Path
 
 from parsers.legacy import is_vietnamese_syllable
 from parsers.metadata_tables import DOC_TYPES, HEADER_PHRASES, PROVINCES, SAME_LETTERS_AS_KNOWN
-from parsers.normalize import fold, tone_key
+from parsers.normalize import fold, same_spelling, tone_key
 
 DICTIONARY_ENV = "DIRECTIVES_VI_DICTIONARY"
 DICTIONARY_PATHS = (Path("/usr/share/hunspell/vi_VN.dic"), Path("/usr/share/myspell/vi_VN.dic"))
@@ -284,9 +284,8 @@ def _glued_phrases() -> dict[str, tuple[str, ...]]:
         if key in out and out[key] != words:
             clashes.add(key)
         out.setdefault(key, words)
-    clashes.update(tuple(_fold_upper(w) for w in p.split()) for p in SAME_LETTERS_AS_KNOWN)
     for key in clashes:
-        out.pop(key, None)
+        del out[key]
     return out
 
 
@@ -439,7 +438,7 @@ def _printed_right_at(cores: list[str | None], j: int, end: int) -> bool:
         if j + n <= end or len(run) < n or None in run:
             continue
         hit = _phrases().get(tuple(_fold_upper(c) for c in run))
-        if hit and all(tone_key(c) == tone_key(w) for c, w in zip(run, hit[0], strict=True)):
+        if hit and same_spelling(" ".join(run), " ".join(hit[0])):
             return True
     return False
 
